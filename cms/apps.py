@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CmsConfig(AppConfig):
+    """社区家园: Wagtail pages for the home page, communities and villages."""
+
+    name = "cms"
+    verbose_name = _("社区家园")
+    default_auto_field = "django.db.models.BigAutoField"

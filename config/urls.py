@@ -1,0 +1,32 @@
+from django.apps import apps
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from market.views import ElderModeView
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("elder-mode/", ElderModeView.as_view(), name="elder-mode"),
+    # One login for the shop, the dashboard, Wagtail's admin and the live room.
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("django-admin/", admin.site.urls),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("dashboard/", apps.get_app_config("dashboard").urls),
+    path("shop/", include("market.urls")),
+    path("shop/", include(apps.get_app_config("oscar").urls[0])),
+    path("live/", include("live.urls")),
+]
+
+if settings.SERVE_MEDIA:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves everything else, starting with the home page at /.
+urlpatterns += [path("", include(wagtail_urls))]

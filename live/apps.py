@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LiveConfig(AppConfig):
+    """幸福直播间: live sales sessions, their chat and the WebSocket room."""
+
+    name = "live"
+    verbose_name = _("幸福直播间")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,104 @@
+"""
+Live sales.
+
+A ``LiveSession`` is one livestream sale run by a community host for a
+``market.Community`` (optionally featuring a ``market.Village``). Viewers chat
+in its room; each accepted ``ChatMessage`` is stored before it is broadcast.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, IntegerField, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+def new_stream_key():
+    return secrets.token_urlsafe(24)
+
+
+class LiveSessionQuerySet(models.QuerySet):
+    def upcoming_and_live(self):
+        """Live sessions first, then scheduled ones by start time."""
+        return (
+            self.filter(status__in=[LiveSession.Status.LIVE, LiveSession.Status.SCHEDULED])
+            .annotate(
+                live_first=Case(
+                    When(status=LiveSession.Status.LIVE, then=Value(0)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by("live_first", "scheduled_start")
+        )
+
+
+class LiveSession(models.Model):
+    """One live sale (直播场次), hosted by a community host for a community."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("未开播")
+        LIVE = "live", _("直播中")
+        ENDED = "ended", _("已结束")
+        CANCELLED = "cancelled", _("已取消")
+
+    title = models.CharField(_("标题"), max_length=100)
+    description = models.TextField(_("简介"), blank=True)
+    host = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="hosted_sessions",
+        verbose_name=_("主播"),
+    )
+    community = models.ForeignKey(
+        "market.Community", on_delete=models.PROTECT, related_name="live_sessions",
+        verbose_name=_("社区"),
+    )
+    village = models.ForeignKey(
+        "market.Village", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="live_sessions", verbose_name=_("帮扶村"),
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    scheduled_start = models.DateTimeField(_("计划开播时间"))
+    started_at = models.DateTimeField(_("开播时间"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    stream_key = models.CharField(_("推流密钥"), max_length=64, unique=True, default=new_stream_key)
+
+    objects = LiveSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("直播场次")
+        verbose_name_plural = _("直播场次")
+        ordering = ["-scheduled_start"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("live:session", args=[self.pk])
+
+
+class ChatMessage(models.Model):
+    """One chat message in a session's room; hidden ones stay stored but are not shown."""
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="chat_messages",
+        verbose_name=_("直播场次"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="live_chat_messages",
+        verbose_name=_("用户"),
+    )
+    text = models.CharField(_("内容"), max_length=200)
+    client_id = models.CharField(max_length=64, blank=True)
+    created = models.DateTimeField(_("发送时间"), auto_now_add=True)
+    is_hidden = models.BooleanField(_("已隐藏"), default=False)
+
+    class Meta:
+        verbose_name = _("聊天消息")
+        verbose_name_plural = _("聊天消息")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["session", "is_hidden", "id"])]
+
+    def __str__(self):
+        return self.text[:30]

@@ -1,0 +1,40 @@
+"""Shipping choices: free pickup at a community pickup point, or postal delivery."""
+
+from decimal import Decimal as D
+
+from django.utils.translation import gettext_lazy as _
+from oscar.apps.shipping import methods
+from oscar.apps.shipping import repository
+
+from market.models import PickupPoint
+
+
+class Pickup(methods.Free):
+    """Collect the order at a community pickup point (自提点), free of charge."""
+
+    def __init__(self, point):
+        self.point = point
+        self.code = f"pickup-{point.pk}"
+        self.name = _("社区自提 · %(point)s") % {"point": point.name}
+        self.description = point.address
+
+
+class PostalDelivery(methods.FixedPrice):
+    """Delivery by the district's postal company; free above a threshold."""
+
+    code = "postal"
+    name = _("邮政配送")
+    description = _("邮政公司配送到家，满 99 元包邮")
+    charge_excl_tax = charge_incl_tax = D("8.00")
+    free_over = D("99.00")
+
+    def calculate(self, basket):
+        if basket.total_incl_tax >= self.free_over:
+            return methods.Free().calculate(basket)
+        return super().calculate(basket)
+
+
+class Repository(repository.Repository):
+    def get_available_shipping_methods(self, basket, shipping_addr=None, **kwargs):
+        points = PickupPoint.objects.filter(is_active=True).select_related("community")
+        return [Pickup(point) for point in points] + [PostalDelivery()]

@@ -1,0 +1,76 @@
+"""Shop pages that Oscar has no view for: the landing page and the 银发专柜."""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+from oscar.core.loading import get_model
+
+from .models import Village
+
+Category = get_model("catalogue", "Category")
+Product = get_model("catalogue", "Product")
+
+SILVER_CATEGORY_SLUG = "silver"
+ELDER_COOKIE = "elder_mode"
+
+
+def silver_products():
+    """Products in the 银发专柜 category (and its sub-categories)."""
+    category = Category.objects.filter(slug=SILVER_CATEGORY_SLUG).first()
+    if category is None:
+        return Product.objects.none()
+    categories = category.get_descendants_and_self()
+    return (
+        Product.objects.browsable()
+        .filter(categories__in=categories)
+        .distinct()
+        .prefetch_related("images", "stockrecords")
+    )
+
+
+class ShopHomeView(TemplateView):
+    """共富超市 landing page: the 银发专柜 and every village's produce, village by village."""
+
+    template_name = "market/shop_home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        browsable = Product.objects.browsable().prefetch_related("images", "stockrecords")
+        villages = Village.objects.select_related("partner").order_by("name")
+        ctx["village_sections"] = [
+            (village, list(browsable.filter(stockrecords__partner=village.partner).distinct()[:8]))
+            for village in villages
+        ]
+        ctx["silver_products"] = list(silver_products()[:4])
+        return ctx
+
+
+class SilverCounterView(TemplateView):
+    """银发专柜: goods chosen for older residents, shown large and simple."""
+
+    template_name = "market/silver_counter.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["products"] = silver_products()
+        return ctx
+
+
+class ElderModeView(View):
+    """Switch 长辈版 (elder mode) on or off; remembered in a cookie for a year."""
+
+    def post(self, request):
+        enable = request.POST.get("elder") == "1"
+        target = request.POST.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            target = "/"
+        response = HttpResponseRedirect(target)
+        if enable:
+            response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
+                                secure=not settings.DEBUG and request.is_secure())
+        else:
+            response.delete_cookie(ELDER_COOKIE)
+        return response
