@@ -257,9 +257,15 @@ OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "country")
 OSCAR_SEND_REGISTRATION_EMAIL = False
 OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_SLUG_ALLOW_UNICODE = True
+# Product search and catalogue browsing: Whoosh, a pure-Python index on disk,
+# kept current on every product save. Point HAYSTACK_* at Solr/Elasticsearch to scale.
 HAYSTACK_CONNECTIONS = {
-    "default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}
+    "default": {
+        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
+        "PATH": os.environ.get("SEARCH_INDEX_PATH", str(BASE_DIR / "var" / "whoosh")),
+    }
 }
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "共富超市 · 幸福直播间"
@@ -286,5 +292,5 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
