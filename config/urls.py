@@ -4,6 +4,7 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -19,6 +20,8 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
+    # Oscar's dashboard has a login page of its own; send it to the one above.
+    path("dashboard/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("shop/", include("market.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),

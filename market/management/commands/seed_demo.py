@@ -236,7 +236,7 @@ class Command(BaseCommand):
                 if product is None:
                     product = Product.objects.create(
                         product_class=product_class, title=title, slug=sku, structure=Product.STANDALONE,
-                        description=f"<p>{v_name}出品。{story}</p>",
+                        description=f"{v_name}出品。{story}",
                     )
                     StockRecord.objects.create(
                         product=product, partner=village.partner, partner_sku=sku,

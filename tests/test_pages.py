@@ -1,0 +1,124 @@
+"""Every page a visitor reaches from the navigation renders, in Chinese and in English, in one look."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from oscar.core.loading import get_model
+
+from live.models import LiveSession
+
+from .conftest import login_client
+
+Product = get_model("catalogue", "Product")
+
+NAV_PAGES = ["/", "/shop/", "/shop/silver/", "/live/", "/communities/", "/villages/"]
+
+# A string of the page in each language: (Chinese, English).
+SITE_NAV = ("幸福直播间", "Live sales")
+
+
+def get_in(client, url, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get(url, follow=True)
+    assert response.status_code == 200, f"{url} in {language}: {response.status_code}"
+    return response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", NAV_PAGES)
+def test_navigation_pages_render_in_chinese_and_english(client, url):
+    chinese = get_in(client, url, "zh-hans")
+    assert '<html lang="zh-hans"' in chinese
+    assert SITE_NAV[0] in chinese and 'class="site-nav"' in chinese
+    english = get_in(client, url, "en")
+    assert '<html lang="en"' in english
+    assert SITE_NAV[1] in english and 'class="site-nav"' in english
+
+
+@pytest.mark.django_db
+def test_shop_groups_products_by_village_with_silver_counter(client):
+    html = get_in(client, "/shop/", "zh-hans")
+    for village in ("桑梓店村", "大庙屯村", "新平村", "小庄村"):
+        assert village in html
+    assert "桑梓土蜂蜜 500g" in html
+    silver = get_in(client, "/shop/silver/", "zh-hans")
+    assert silver.count('class="product_pod"') == 8
+
+
+@pytest.mark.django_db
+def test_product_page_shows_yuan_price_and_oscar_strings_in_both_languages(client):
+    product = Product.objects.get(title="桑梓土蜂蜜 500g")
+    chinese = get_in(client, product.get_absolute_url(), "zh-hans")
+    assert "¥68.00" in chinese
+    assert "添加至购物车" in chinese  # Oscar's own zh_Hans catalogue, not ours
+    english = get_in(client, product.get_absolute_url(), "en")
+    assert "¥68.00" in english
+    assert "Add to cart" in english
+
+
+@pytest.mark.django_db
+def test_catalogue_lists_all_demo_products_in_chinese(client):
+    html = get_in(client, "/shop/catalogue/", "zh-hans")
+    assert "所有商品" in html
+    assert "<strong>30</strong>" in html
+
+
+@pytest.mark.django_db
+def test_live_session_page_renders_with_chat_box(client):
+    session = LiveSession.objects.get(status=LiveSession.Status.LIVE)
+    html = get_in(client, session.get_absolute_url(), "zh-hans")
+    assert session.title in html and f'data-ws-path="/ws/live/{session.pk}/"' in html
+    assert "登录后参与聊天" in html
+    english = get_in(client, session.get_absolute_url(), "en")
+    assert "Log in to chat" in english
+
+
+@pytest.mark.django_db
+def test_secretary_reaches_partner_dashboard_in_both_languages(client):
+    login_client(client, "secretary")
+    chinese = get_in(client, "/dashboard/", "zh-hans")
+    assert "信息中心" in chinese
+    english = get_in(client, "/dashboard/", "en")
+    assert "Dashboard" in english
+
+
+@pytest.mark.django_db
+def test_admin_reaches_wagtail_admin_in_both_languages(client):
+    login_client(client, "admin")
+    chinese = get_in(client, "/cms/", "zh-hans")
+    assert "共富超市 · 幸福直播间" in chinese
+    english = get_in(client, "/cms/", "en")
+    assert "Dashboard" in english or "Pages" in english
+
+
+@pytest.mark.django_db
+def test_one_login_page_serves_dashboard_and_wagtail(client):
+    for url in ("/dashboard/", "/cms/"):
+        response = client.get(url, follow=True)
+        assert response.redirect_chain[-1][0].startswith("/accounts/login/?next=")
+        assert response.request["PATH_INFO"] == "/accounts/login/"
+    response = client.post("/accounts/login/", {"username": "resident", "password": "wrong"})
+    assert response.status_code == 200
+    assert "请输入一个正确的" in response.content.decode()
+    response = client.post("/accounts/login/", {"username": "resident", "password": "gongfu2026"})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="resident").last_login is not None
+
+
+@pytest.mark.django_db
+def test_pages_load_no_cdn_assets(client):
+    for url in NAV_PAGES:
+        html = get_in(client, url, "zh-hans")
+        for cdn in ("googleapis.com", "jsdelivr", "unpkg.com", "cdnjs", "bootstrapcdn"):
+            assert cdn not in html, f"{url} loads {cdn}"
+
+
+@pytest.mark.django_db
+def test_elder_mode_switch_is_remembered(client):
+    assert "elder-mode" not in get_in(client, "/", "zh-hans").split("<body", 1)[1].split(">", 1)[0]
+    response = client.post("/elder-mode/", {"elder": "1", "next": "/shop/silver/"})
+    assert response.status_code == 302 and response["Location"] == "/shop/silver/"
+    body_tag = get_in(client, "/shop/silver/", "zh-hans").split("<body", 1)[1].split(">", 1)[0]
+    assert "elder-mode" in body_tag
+    response = client.post("/elder-mode/", {"elder": "1", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
