@@ -266,6 +266,7 @@ HAYSTACK_CONNECTIONS = {
     }
 }
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
+OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}  # Whoosh cannot facet
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "共富超市 · 幸福直播间"

@@ -28,8 +28,12 @@ class RoomError(Exception):
 
 
 def display_name(user):
+    """How a user is shown to others: 胡奶奶 (family name first) for Chinese names."""
     if user is None or not user.is_authenticated:
         return None
+    last, first = user.last_name.strip(), user.first_name.strip()
+    if any("\u4e00" <= ch <= "\u9fff" for ch in last + first):
+        return last + first
     return user.get_full_name() or user.get_username()
 
 

@@ -1,0 +1,67 @@
+"""A resident buys village produce and pays at pickup, through Oscar's real checkout views."""
+
+import pytest
+from oscar.core.loading import get_model
+
+from market.models import PickupPoint
+
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+
+
+def checkout_to_preview(client, product, pickup):
+    response = client.post(f"/shop/basket/add/{product.pk}/", {"quantity": 2})
+    assert response.status_code == 302
+    response = client.get("/shop/checkout/", follow=True)
+    assert response.request["PATH_INFO"] == "/shop/checkout/shipping-address/"
+    response = client.post(
+        "/shop/checkout/shipping-address/",
+        {"first_name": "陈娜", "line1": "朝阳街社区 3 号楼", "line4": "济南", "country": "CN",
+         "phone_number": "+8613800138000"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    response = client.get("/shop/checkout/shipping-method/")
+    html = response.content.decode()
+    assert f"pickup-{pickup.pk}" in html and "postal" in html
+    response = client.post("/shop/checkout/shipping-method/", {"method_code": f"pickup-{pickup.pk}"})
+    assert response["Location"] == "/shop/checkout/payment-method/"
+    response = client.post("/shop/checkout/payment-method/", {"method": "pay-at-pickup"})
+    assert response["Location"] == "/shop/checkout/preview/"
+    return client.get("/shop/checkout/preview/")
+
+
+@pytest.mark.django_db
+def test_pay_at_pickup_order_through_checkout_creates_exactly_one_order(resident_client):
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    pickup = PickupPoint.objects.get(community__name="朝阳街社区")
+    preview = checkout_to_preview(resident_client, honey, pickup)
+    assert preview.status_code == 200
+    assert "¥136.00" in preview.content.decode()
+
+    response = resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
+    assert response.status_code == 302 and response["Location"] == "/shop/checkout/thank-you/"
+    assert Order.objects.count() == 1
+    order = Order.objects.get()
+    assert order.user.username == "resident"
+    assert order.total_incl_tax == 136 and order.currency == "CNY"
+    assert order.shipping_code == f"pickup-{pickup.pk}" and pickup.name in order.shipping_method
+    assert order.sources.get().source_type.code == "pay-at-pickup"
+    assert order.lines.get().stockrecord.partner.village.name == "桑梓店村"
+    thank_you = resident_client.get("/shop/checkout/thank-you/")
+    assert order.number in thank_you.content.decode()
+
+    # Submitting the same preview again places nothing more: the basket is gone.
+    resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
+    assert Order.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_payment_method_must_be_chosen(resident_client):
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    pickup = PickupPoint.objects.first()
+    checkout_to_preview(resident_client, honey, pickup)
+    response = resident_client.post("/shop/checkout/payment-method/", {"method": "bitcoin"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="alert alert-danger"' in html and "选择一个有效的选项" in html
+    assert Order.objects.count() == 0
