@@ -4,9 +4,10 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from config.middleware import language_from_cookie
 
 from . import services
 from .models import LiveSession
@@ -20,28 +21,13 @@ def room_group(session_id):
     return f"live.{session_id}"
 
 
-def scope_language(scope):
-    """The viewer's language: the site's language cookie, then Accept-Language."""
-    cookie = scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
-    headers = dict(scope.get("headers", []))
-    accept = headers.get(b"accept-language", b"").decode("latin-1")
-    for candidate in [cookie] + [part.split(";")[0].strip() for part in accept.split(",")]:
-        if not candidate:
-            continue
-        try:
-            return translation.get_supported_language_variant(candidate)
-        except LookupError:
-            continue
-    return settings.LANGUAGE_CODE
-
-
 class LiveRoomConsumer(AsyncWebsocketConsumer):
     """One viewer's socket in one session's room."""
 
     async def connect(self):
         self.session_id = self.scope["url_route"]["kwargs"]["session_id"]
         self.user = self.scope.get("user")
-        self.language = scope_language(self.scope)
+        self.language = language_from_cookie(self.scope.get("cookies", {}))
         self.session = await database_sync_to_async(services.get_session)(self.session_id)
         if self.session is None:
             await self.close(code=CLOSE_NOT_FOUND)

@@ -36,6 +36,15 @@ def test_navigation_pages_render_in_chinese_and_english(client, url):
 
 
 @pytest.mark.django_db
+def test_chinese_is_the_default_whatever_the_browser_asks(client):
+    html = client.get("/shop/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans"' in html and "银发专柜" in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/shop/"})
+    assert response.status_code == 302
+    assert "Silver-age counter" in client.get("/shop/").content.decode()
+
+
+@pytest.mark.django_db
 def test_shop_groups_products_by_village_with_silver_counter(client):
     html = get_in(client, "/shop/", "zh-hans")
     for village in ("桑梓店村", "大庙屯村", "新平村", "小庄村"):
