@@ -69,9 +69,29 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         await self.send_event({"type": "pong"})
 
     async def on_chat(self, frame):
-        event = await self.call(
+        await self.broadcast(await self.call(
             services.post_chat, self.session, self.user, frame.get("text"), frame.get("client_id")
-        )
+        ))
+
+    async def on_pin(self, frame):
+        await self.broadcast(await self.call(services.pin, self.session, self.user, frame.get("product_id")))
+
+    async def on_unpin(self, frame):
+        await self.broadcast(await self.call(services.unpin, self.session, self.user))
+
+    async def on_hide(self, frame):
+        await self.broadcast(await self.call(services.hide, self.session, self.user, frame.get("message_id")))
+
+    async def on_mute(self, frame):
+        await self.call(services.mute, self.session, self.user, frame.get("user_id"), frame.get("minutes"))
+
+    async def on_announce(self, frame):
+        await self.broadcast(await self.call(services.announce, self.session, self.user, frame.get("text")))
+
+    async def on_like(self, frame):
+        await self.call(services.add_likes, self.session, self.user, frame.get("count"))
+
+    async def broadcast(self, event):
         await self.channel_layer.group_send(self.group, {"type": "room.event", "event": event})
 
     async def room_event(self, message):

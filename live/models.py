@@ -63,6 +63,16 @@ class LiveSession(models.Model):
     started_at = models.DateTimeField(_("开播时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     stream_key = models.CharField(_("推流密钥"), max_length=64, unique=True, default=new_stream_key)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="moderated_sessions",
+        verbose_name=_("场控"),
+    )
+    pinned = models.ForeignKey(
+        "LineupItem", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("置顶商品"),
+    )
+    announcement = models.CharField(_("公告"), max_length=200, blank=True)
+    likes = models.PositiveIntegerField(_("点赞数"), default=0)
 
     objects = LiveSessionQuerySet.as_manager()
 
@@ -76,6 +86,42 @@ class LiveSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("live:session", args=[self.pk])
+
+
+class LineupItem(models.Model):
+    """A product in a session's lineup (带货清单), in order, with an optional live-only price."""
+
+    session = models.ForeignKey(
+        LiveSession, on_delete=models.CASCADE, related_name="lineup", verbose_name=_("直播场次"),
+    )
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="+", verbose_name=_("商品"),
+    )
+    position = models.PositiveSmallIntegerField(_("顺序"), default=0)
+    live_price = models.DecimalField(_("直播价"), max_digits=10, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("直播商品")
+        verbose_name_plural = _("直播商品")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["session", "product"], name="unique_lineup_product")]
+
+    def __str__(self):
+        return str(self.product)
+
+
+class Mute(models.Model):
+    """A user silenced in one session's chat until a moment."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="mutes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    until = models.DateTimeField(_("禁言至"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("禁言")
+        verbose_name_plural = _("禁言")
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="unique_session_mute")]
 
 
 class ChatMessage(models.Model):

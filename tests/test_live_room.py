@@ -71,7 +71,7 @@ async def test_hello_comes_first_with_visible_history(room):
     assert [m["text"] for m in hello["history"]] == ["第一条", "第二条", "第三条"]
     ids = [m["id"] for m in hello["history"]]
     assert ids == sorted(ids)
-    assert hello["you"] == {"user": None, "can_chat": False, "is_host": False}
+    assert hello["you"] == {"user": None, "can_chat": False, "is_host": False, "is_moderator": False}
     await viewer.disconnect()
 
 

@@ -1,0 +1,151 @@
+"""Host and moderator actions in the live room, each checked on the server."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from channels.db import database_sync_to_async
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.test.factories import create_product
+
+from live.models import ChatMessage, LineupItem, LiveSession
+from market.models import Community
+
+from .test_live_room import connect, receive_type
+
+ProductImage = get_model("catalogue", "ProductImage")
+
+
+@pytest.fixture
+def stage(transactional_db):
+    """A live session whose lineup holds one demo product, with a moderator and two viewers."""
+    User = get_user_model()
+    host = User.objects.create_user("stage_host", password="pw-123456")
+    moderator = User.objects.create_user("stage_mod", password="pw-123456")
+    viewer = User.objects.create_user("stage_viewer", password="pw-123456", last_name="胡", first_name="大爷")
+    session = LiveSession.objects.create(
+        title="桑梓蜂蜜助农直播", host=host, community=Community.objects.create(name="直播测试社区", slug="stage-test"),
+        status=LiveSession.Status.LIVE, scheduled_start=timezone.now() - timedelta(minutes=1),
+    )
+    session.moderators.add(moderator)
+    honey = create_product(title="桑梓土蜂蜜 500g", price=Decimal("68.00"), num_in_stock=200)
+    ProductImage.objects.create(product=honey, original="images/honey.jpg")
+    LineupItem.objects.create(session=session, product=honey, position=1, live_price=Decimal("49.90"))
+    outside = create_product(title="小庄黄桃 3斤", price=Decimal("29.80"), num_in_stock=50)
+    return {"session": session, "host": host, "moderator": moderator, "viewer": viewer,
+            "honey": honey, "outside": outside}
+
+
+async def joined(stage, who):
+    communicator, connected, _ = await connect(stage["session"].pk, user=stage[who] if who else None)
+    assert connected
+    await communicator.receive_json_from()
+    return communicator
+
+
+async def test_host_pins_a_lineup_product_and_every_viewer_sees_the_card(stage):
+    host, viewer = await joined(stage, "host"), await joined(stage, None)
+    await host.send_json_to({"type": "pin", "product_id": stage["honey"].pk})
+    event = await receive_type(viewer, "pin")
+    card = event["product"]
+    assert card["title"] == "桑梓土蜂蜜 500g" and card["price"] == "68.00" and card["live_price"] == "49.90"
+    assert card["stock"] == 200 and card["url"] == stage["honey"].get_absolute_url() and card["image"]
+    late = await joined(stage, None)  # hello carries the pinned card too
+    await late.disconnect()
+    hello_viewer, _, _ = await connect(stage["session"].pk)
+    assert (await hello_viewer.receive_json_from())["pinned"]["id"] == stage["honey"].pk
+
+    await host.send_json_to({"type": "unpin"})
+    assert (await receive_type(viewer, "unpin"))["type"] == "unpin"
+    for c in (host, viewer, hello_viewer):
+        await c.disconnect()
+
+
+async def test_pin_outside_the_lineup_is_refused(stage):
+    host = await joined(stage, "host")
+    await host.send_json_to({"type": "pin", "product_id": stage["outside"].pk})
+    assert (await receive_type(host, "error"))["code"] == "not_found"
+    await host.send_json_to({"type": "pin", "product_id": "1; drop table"})
+    assert (await receive_type(host, "error"))["code"] == "invalid"
+    await host.disconnect()
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [{"type": "pin", "product_id": 1}, {"type": "unpin"}, {"type": "hide", "message_id": 1},
+     {"type": "mute", "user_id": 1, "minutes": 5}, {"type": "announce", "text": "大家好"}],
+)
+async def test_a_viewer_cannot_use_host_actions(stage, frame):
+    viewer = await joined(stage, "viewer")
+    await viewer.send_json_to(frame)
+    error = await receive_type(viewer, "error")
+    assert error["code"] == "not_allowed" and error["message"]
+    anonymous = await joined(stage, None)
+    await anonymous.send_json_to(frame)
+    assert (await receive_type(anonymous, "error"))["code"] == "login_required"
+    session = await database_sync_to_async(LiveSession.objects.get)(pk=stage["session"].pk)
+    assert session.pinned_id is None and session.announcement == ""
+    for c in (viewer, anonymous):
+        await c.disconnect()
+
+
+async def test_moderator_hides_a_message_for_everyone_and_history_drops_it(stage):
+    speaker, moderator = await joined(stage, "viewer"), await joined(stage, "moderator")
+    await speaker.send_json_to({"type": "chat", "text": "广告：加微信"})
+    chat = await receive_type(moderator, "chat")
+    await moderator.send_json_to({"type": "hide", "message_id": chat["id"]})
+    assert (await receive_type(speaker, "chat.hidden"))["id"] == chat["id"]
+    assert await database_sync_to_async(ChatMessage.objects.get)(pk=chat["id"]) is not None
+    newcomer, _, _ = await connect(stage["session"].pk)
+    hello = await newcomer.receive_json_from()
+    assert chat["id"] not in [m["id"] for m in hello["history"]]
+    for c in (speaker, moderator, newcomer):
+        await c.disconnect()
+
+
+async def test_muted_viewer_gets_muted_error_until_the_mute_ends(stage):
+    speaker, moderator = await joined(stage, "viewer"), await joined(stage, "moderator")
+    await speaker.send_json_to({"type": "chat", "text": "第一句"})
+    chat = await receive_type(moderator, "chat")
+    assert chat["user"] == "胡大爷" and chat["user_id"] == stage["viewer"].pk
+    await moderator.send_json_to({"type": "mute", "user_id": chat["user_id"], "minutes": 0})
+    assert (await receive_type(moderator, "error"))["code"] == "invalid"
+    await moderator.send_json_to({"type": "mute", "user_id": chat["user_id"], "minutes": 10})
+    await moderator.send_json_to({"type": "ping"})
+    await receive_type(moderator, "pong")
+    await speaker.send_json_to({"type": "chat", "text": "第二句"})
+    error = await receive_type(speaker, "error")
+    assert error["code"] == "muted" and "禁言" in error["message"]
+    # The moderator cannot mute the host.
+    await moderator.send_json_to({"type": "mute", "user_id": stage["host"].pk, "minutes": 5})
+    assert (await receive_type(moderator, "error"))["code"] == "not_allowed"
+    for c in (speaker, moderator):
+        await c.disconnect()
+
+
+async def test_host_announces_and_clears_and_moderator_may_not(stage):
+    host, viewer, moderator = await joined(stage, "host"), await joined(stage, None), await joined(stage, "moderator")
+    await host.send_json_to({"type": "announce", "text": "  今晚 8 点抽奖  "})
+    assert (await receive_type(viewer, "announce"))["text"] == "今晚 8 点抽奖"
+    await moderator.send_json_to({"type": "announce", "text": "我来发公告"})
+    assert (await receive_type(moderator, "error"))["code"] == "not_allowed"
+    await host.send_json_to({"type": "announce", "text": None})
+    assert (await receive_type(viewer, "announce"))["text"] is None
+    for c in (host, viewer, moderator):
+        await c.disconnect()
+
+
+async def test_likes_are_counted_not_broadcast_and_validated(stage):
+    viewer, other = await joined(stage, "viewer"), await joined(stage, None)
+    await viewer.send_json_to({"type": "like", "count": 5})
+    await viewer.send_json_to({"type": "like", "count": 21})
+    assert (await receive_type(viewer, "error"))["code"] == "invalid"
+    await other.send_json_to({"type": "like", "count": 1})
+    assert (await receive_type(other, "error"))["code"] == "login_required"
+    assert await other.receive_nothing(timeout=0.3)
+    session = await database_sync_to_async(LiveSession.objects.get)(pk=stage["session"].pk)
+    assert session.likes == 5
+    for c in (viewer, other):
+        await c.disconnect()
