@@ -8,6 +8,8 @@
   var form = root.querySelector('[data-role="chat-form"]');
   var errorBox = root.querySelector('[data-role="error"]');
   var connBox = root.querySelector('[data-role="conn"]');
+  var pinnedBox = root.querySelector('[data-role="pinned"]');
+  var announceBox = root.querySelector('[data-role="announce"]');
   var seen = {};
   var socket = null;
   var retry = 0;
@@ -31,8 +33,34 @@
     chatList.scrollTop = chatList.scrollHeight;
   }
 
+  function showPinned(product) {
+    if (!pinnedBox) return;
+    pinnedBox.hidden = !product;
+    if (!product) return;
+    var field = function (name) { return pinnedBox.querySelector('[data-field="' + name + '"]'); };
+    field("title").textContent = product.title;
+    field("live_price").textContent = "¥" + (product.live_price || product.price);
+    field("price").textContent = product.live_price ? "¥" + product.price : "";
+    field("url").href = product.url;
+    var img = field("image");
+    if (product.image) { img.src = product.image; img.hidden = false; } else { img.hidden = true; }
+  }
+
+  function showAnnounce(text) {
+    if (!announceBox) return;
+    announceBox.textContent = text || "";
+    announceBox.hidden = !text;
+  }
+
   var handlers = {
-    hello: function (ev) { (ev.history || []).forEach(addChat); },
+    hello: function (ev) {
+      (ev.history || []).forEach(addChat);
+      showPinned(ev.pinned);
+      showAnnounce(ev.announce);
+    },
+    pin: function (ev) { showPinned(ev.product); },
+    unpin: function () { showPinned(null); },
+    announce: function (ev) { showAnnounce(ev.text); },
     chat: addChat,
     "chat.hidden": function (ev) {
       var li = chatList.querySelector('[data-id="' + ev.id + '"]');
