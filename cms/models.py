@@ -54,7 +54,7 @@ class CommunityIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         ctx = super().get_context(request, *args, **kwargs)
-        ctx["communities"] = self.get_children().live().public().specific()
+        ctx["children"] = self.get_children().live().public().specific()
         return ctx
 
 
@@ -103,7 +103,7 @@ class VillageIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         ctx = super().get_context(request, *args, **kwargs)
-        ctx["villages"] = self.get_children().live().public().specific()
+        ctx["children"] = self.get_children().live().public().specific()
         return ctx
 
 

@@ -318,4 +318,4 @@ class Command(BaseCommand):
             village = villages[slug]
             if not VillagePage.objects.filter(village=village).exists():
                 village_index.add_child(instance=VillagePage(
-                    title=name, slug=slug, village=village, intro=location, body=f"<p>{story}</p>"))
+                    title=name, slug=slug, village=village, intro=story.split("，")[0], body=f"<p>{story}</p>"))
