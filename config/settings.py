@@ -255,7 +255,6 @@ OSCAR_CURRENCY_FORMAT = {"CNY": {"format": "¥#,##0.00"}}
 OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "country")
 OSCAR_SEND_REGISTRATION_EMAIL = False
-OSCAR_MISSING_IMAGE_URL = "image_not_found.jpg"
 OSCAR_SLUG_ALLOW_UNICODE = True
 # Product search and catalogue browsing: Whoosh, a pure-Python index on disk,
 # kept current on every product save. Point HAYSTACK_* at Solr/Elasticsearch to scale.

@@ -180,7 +180,6 @@ def post_chat(session, user, text, client_id=None):
     message = ChatMessage.objects.create(
         session=session, user=user, text=text, client_id=client_id or ""
     )
-    message.user = user
     return chat_event(message)
 
 

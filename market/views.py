@@ -1,7 +1,5 @@
 """Shop pages that Oscar has no view for: the landing page and the 银发专柜."""
 
-from django.conf import settings
-from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -35,15 +33,23 @@ class ShopHomeView(TemplateView):
     """共富超市 landing page: the 银发专柜 and every village's produce, village by village."""
 
     template_name = "market/shop_home.html"
+    per_village = 8
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        browsable = Product.objects.browsable().prefetch_related("images", "stockrecords")
-        villages = Village.objects.select_related("partner").order_by("name")
-        ctx["village_sections"] = [
-            (village, list(browsable.filter(stockrecords__partner=village.partner).distinct()[:8]))
-            for village in villages
-        ]
+        villages = list(Village.objects.select_related("page").order_by("name"))
+        by_partner = {village.partner_id: [] for village in villages}
+        products = (
+            Product.objects.browsable()
+            .filter(stockrecords__partner__in=by_partner)
+            .distinct()
+            .prefetch_related("images", "stockrecords")
+        )
+        for product in products:
+            for partner_id in {record.partner_id for record in product.stockrecords.all()}:
+                if partner_id in by_partner and len(by_partner[partner_id]) < self.per_village:
+                    by_partner[partner_id].append(product)
+        ctx["village_sections"] = [(village, by_partner[village.partner_id]) for village in villages]
         ctx["silver_products"] = list(silver_products()[:4])
         return ctx
 
@@ -70,7 +76,7 @@ class ElderModeView(View):
         response = HttpResponseRedirect(target)
         if enable:
             response.set_cookie(ELDER_COOKIE, "1", max_age=365 * 24 * 3600, samesite="Lax",
-                                secure=not settings.DEBUG and request.is_secure())
+                                secure=request.is_secure())
         else:
             response.delete_cookie(ELDER_COOKIE)
         return response

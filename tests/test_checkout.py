@@ -36,7 +36,10 @@ def test_pay_at_pickup_order_through_checkout_creates_exactly_one_order(resident
     pickup = PickupPoint.objects.get(community__name="朝阳街社区")
     preview = checkout_to_preview(resident_client, honey, pickup)
     assert preview.status_code == 200
-    assert "¥136.00" in preview.content.decode()
+    html = preview.content.decode()
+    assert "¥136.00" in html
+    assert "到店付款（自提或收货时付款）" in html and "修改付款方式" in html
+    assert "Payment details to go here" not in html
 
     response = resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
     assert response.status_code == 302 and response["Location"] == "/shop/checkout/thank-you/"

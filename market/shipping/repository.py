@@ -24,9 +24,12 @@ class PostalDelivery(methods.FixedPrice):
 
     code = "postal"
     name = _("邮政配送")
-    description = _("邮政公司配送到家，满 99 元包邮")
     charge_excl_tax = charge_incl_tax = D("8.00")
     free_over = D("99.00")
+
+    @property
+    def description(self):
+        return _("邮政公司配送到家，满 ¥%(amount)s 包邮") % {"amount": self.free_over}
 
     def calculate(self, basket):
         if basket.total_incl_tax >= self.free_over:
