@@ -71,7 +71,7 @@ INSTALLED_APPS = [
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",
     "oscar.apps.communication.apps.CommunicationConfig",
-    "oscar.apps.partner.apps.PartnerConfig",
+    "market.partner.apps.PartnerConfig",
     "oscar.apps.basket.apps.BasketConfig",
     "oscar.apps.payment.apps.PaymentConfig",
     "oscar.apps.offer.apps.OfferConfig",
@@ -294,3 +294,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Live rooms (see live/fanout.py) ---------------------------------------------
+LIVE_STATS_INTERVAL = float(os.environ.get("LIVE_STATS_INTERVAL", 2.0))  # seconds between `stats`
+LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.0))  # extra wait to grow batches
+LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
+LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once
+LIVE_HLS_ROOT = Path(os.environ.get("LIVE_HLS_ROOT", BASE_DIR / "var" / "hls"))
+LIVE_HLS_URL = os.environ.get("LIVE_HLS_URL", "/hls/")
+LIVE_RECORDINGS_ROOT = Path(os.environ.get("LIVE_RECORDINGS_ROOT", BASE_DIR / "var" / "recordings"))
+LIVE_RTMP_URL = os.environ.get("LIVE_RTMP_URL", "rtmp://127.0.0.1:1935/live")
+LIVE_RTMP_PORT = int(os.environ.get("LIVE_RTMP_PORT", 1935))
+# nginx-rtmp's callbacks carry this token; without it, on_publish/on_publish_done refuse.
+LIVE_RTMP_CALLBACK_TOKEN = os.environ.get("LIVE_RTMP_CALLBACK_TOKEN", "" if PRODUCTION else "dev-rtmp-token")

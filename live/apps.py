@@ -8,3 +8,10 @@ class LiveConfig(AppConfig):
     name = "live"
     verbose_name = _("幸福直播间")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        import mimetypes
+
+        from . import receivers  # noqa: F401  (order notices)
+
+        mimetypes.add_type("video/mp2t", ".ts")  # HLS segments, not Qt translations

@@ -4,12 +4,13 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from config.middleware import language_from_cookie
 
-from . import services
+from . import fanout, services
 from .models import LiveSession
 from .services import RoomError
 
@@ -17,12 +18,11 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_CANCELLED = 4410
 
 
-def room_group(session_id):
-    return f"live.{session_id}"
-
-
 class LiveRoomConsumer(AsyncWebsocketConsumer):
-    """One viewer's socket in one session's room."""
+    """One viewer's socket in one session's room; broadcasts go through the room's hub."""
+
+    hub = None
+    is_staff = False
 
     async def connect(self):
         self.session_id = self.scope["url_route"]["kwargs"]["session_id"]
@@ -35,14 +35,16 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
         if self.session.status == LiveSession.Status.CANCELLED:
             await self.close(code=CLOSE_CANCELLED)
             return
-        self.group = room_group(self.session_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
-        await self.send_event(await self.call(services.hello_event, self.session, self.user))
+        self.is_staff = await self.call(services.can_moderate, self.session, self.user)
+        self.hub = await fanout.join(self.session_id, self)
+        await self.send_event(await self.call(services.hello_event, self.session, self.user, self.hub.viewers))
+        if self.is_staff:
+            await self.send_event(await self.call(services.figures, self.session))
 
     async def disconnect(self, code):
-        if getattr(self, "group", None):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+        if self.hub is not None:
+            await fanout.leave(self.hub, self)
 
     async def receive(self, text_data=None, bytes_data=None):
         with translation.override(self.language):
@@ -73,6 +75,9 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
             services.post_chat, self.session, self.user, frame.get("text"), frame.get("client_id")
         ))
 
+    async def on_like(self, frame):
+        self.hub.add_likes(await self.call(services.check_likes, self.user, frame.get("count")))
+
     async def on_pin(self, frame):
         await self.broadcast(await self.call(services.pin, self.session, self.user, frame.get("product_id")))
 
@@ -88,14 +93,26 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def on_announce(self, frame):
         await self.broadcast(await self.call(services.announce, self.session, self.user, frame.get("text")))
 
-    async def on_like(self, frame):
-        await self.call(services.add_likes, self.session, self.user, frame.get("count"))
+    async def on_flash_start(self, frame):
+        await self.broadcast(*await self.call(
+            services.start_flash, self.session, self.user, frame.get("product_id"), frame.get("price"),
+            frame.get("quantity"), frame.get("per_user_limit"), frame.get("duration_s"),
+        ))
 
-    async def broadcast(self, event):
-        await self.channel_layer.group_send(self.group, {"type": "room.event", "event": event})
+    async def on_flash_stop(self, frame):
+        await self.broadcast(*await self.call(services.stop_flash, self.session, self.user))
 
-    async def room_event(self, message):
-        await self.send_event(message["event"])
+    async def on_buy(self, frame):
+        """立即购买 (an extension of the contract): into the basket at the live price, then ``bought``."""
+        events = await self.call(services.buy, self.session, self.user, frame.get("product_id"),
+                                 frame.get("quantity", 1), frame.get("flash_id"))
+        await self.send_event({"type": "bought", "product_id": frame["product_id"],
+                               "checkout_url": reverse("checkout:index")})
+        if events:
+            await self.broadcast(*events)
+
+    async def broadcast(self, *events):
+        await fanout.broadcast(self.session_id, *events)
 
     async def send_event(self, event):
         await self.send(text_data=json.dumps(event, ensure_ascii=False))

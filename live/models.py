@@ -73,6 +73,12 @@ class LiveSession(models.Model):
     )
     announcement = models.CharField(_("公告"), max_length=200, blank=True)
     likes = models.PositiveIntegerField(_("点赞数"), default=0)
+    cover = models.ImageField(_("封面"), upload_to="live/covers/", blank=True)
+    replay = models.FileField(_("回放"), upload_to="live/replays/", blank=True)
+    subscribers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="live_reminders",
+        verbose_name=_("开播提醒"),
+    )
 
     objects = LiveSessionQuerySet.as_manager()
 
@@ -86,6 +92,19 @@ class LiveSession(models.Model):
 
     def get_absolute_url(self):
         return reverse("live:session", args=[self.pk])
+
+    @property
+    def stream_name(self):
+        """The public name of the stream (the HLS folder); the secret key never leaves the console."""
+        return f"session-{self.pk}"
+
+    @property
+    def hls_url(self):
+        return f"{settings.LIVE_HLS_URL}{self.stream_name}/index.m3u8"
+
+    def regenerate_stream_key(self):
+        self.stream_key = new_stream_key()
+        self.save(update_fields=["stream_key"])
 
 
 class LineupItem(models.Model):
@@ -144,7 +163,70 @@ class ChatMessage(models.Model):
         verbose_name = _("聊天消息")
         verbose_name_plural = _("聊天消息")
         ordering = ["id"]
-        indexes = [models.Index(fields=["session", "is_hidden", "id"])]
+        indexes = [
+            models.Index(fields=["session", "is_hidden", "id"]),
+            models.Index(fields=["user", "created"]),
+        ]
 
     def __str__(self):
         return self.text[:30]
+
+
+class FlashSale(models.Model):
+    """A live-only price (限时秒杀) for one lineup product, with its own stock quota and per-user limit."""
+
+    class EndReason(models.TextChoices):
+        SOLD_OUT = "sold_out", _("已抢光")
+        EXPIRED = "expired", _("已到时")
+        STOPPED = "stopped", _("主播已停止")
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="flash_sales")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+",
+                                verbose_name=_("商品"))
+    price = models.DecimalField(_("秒杀价"), max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("数量"))
+    per_user_limit = models.PositiveIntegerField(_("每人限购"))
+    sold = models.PositiveIntegerField(_("已抢"), default=0)
+    started_at = models.DateTimeField(_("开始时间"))
+    ends_at = models.DateTimeField(_("结束时间"))
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=16, choices=EndReason.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("限时秒杀")
+        verbose_name_plural = _("限时秒杀")
+        ordering = ["-started_at"]
+
+    def __str__(self):
+        return f"{self.product} ¥{self.price}"
+
+    @property
+    def remaining(self):
+        return self.quantity - self.sold
+
+    def is_open(self, now):
+        """New buyers may still claim a unit."""
+        return self.ended_at is None and now < self.ends_at and self.remaining > 0
+
+    def holds_price(self, now):
+        """Claimed units keep the flash price while the sale runs: until it expires or the host stops it."""
+        return now < self.ends_at and self.end_reason in ("", self.EndReason.SOLD_OUT)
+
+
+class LivePurchase(models.Model):
+    """A 立即购买 in a live room: the product went into the buyer's basket at this live price."""
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="purchases")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, related_name="+")
+    flash = models.ForeignKey(FlashSale, on_delete=models.CASCADE, null=True, blank=True, related_name="purchases")
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    quantity = models.PositiveIntegerField(default=1)
+    created = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey("order.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    ordered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("直播下单")
+        verbose_name_plural = _("直播下单")
+        indexes = [models.Index(fields=["user", "product", "order"])]

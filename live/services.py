@@ -7,17 +7,21 @@ runs them through ``database_sync_to_async``.
 """
 
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db import transaction
+from django.db.models import Count, F, Sum
+from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
-from .models import ChatMessage, LineupItem, LiveSession, Mute
+from .models import ChatMessage, FlashSale, LineupItem, LivePurchase, LiveSession, Mute
 
 Selector = get_class("partner.strategy", "Selector")
+Basket = get_model("basket", "Basket")
 
 MAX_CHAT_LENGTH = 200
 MAX_CLIENT_ID_LENGTH = 64
@@ -132,7 +136,7 @@ def pinned_card(session):
     return product_card(item) if item else None
 
 
-def hello_event(session, user):
+def hello_event(session, user, viewers=0):
     """The first event a client gets: the session, recent chat and who it is."""
     recent = (
         ChatMessage.objects.filter(session=session, is_hidden=False)
@@ -149,9 +153,9 @@ def hello_event(session, user):
         },
         "history": [chat_event(m) for m in reversed(recent)],
         "pinned": pinned_card(session),
-        "flash": None,
+        "flash": flash_event(flash) if (flash := current_flash(session)) else None,
         "announce": session.announcement or None,
-        "viewers": 0,
+        "viewers": viewers,
         "likes": session.likes,
         "you": {
             "user": display_name(user),
@@ -177,10 +181,22 @@ def post_chat(session, user, text, client_id=None):
         raise RoomError("invalid", _("client_id 格式不正确"))
     if is_muted(session, user):
         raise RoomError("muted", _("你已被禁言，暂时不能发言"))
+    if is_rate_limited(user):
+        raise RoomError("rate_limited", _("发言太快了，请稍等一下再发"))
     message = ChatMessage.objects.create(
         session=session, user=user, text=text, client_id=client_id or ""
     )
     return chat_event(message)
+
+
+def is_rate_limited(user):
+    """At most LIVE_CHAT_BURST messages in any window of BURST / RATE seconds (about one a second).
+
+    Counted from the stored messages, so it holds across tabs, rooms and server processes.
+    """
+    window = timedelta(seconds=settings.LIVE_CHAT_BURST / settings.LIVE_CHAT_RATE)
+    recent = ChatMessage.objects.filter(user=user, created__gt=timezone.now() - window)
+    return recent.count() >= settings.LIVE_CHAT_BURST
 
 
 def is_muted(session, user):
@@ -241,9 +257,226 @@ def announce(session, user, text):
     return {"type": "announce", "text": text}
 
 
-def add_likes(session, user, count):
-    """Count likes; they reach viewers in the periodic ``stats``, never one by one."""
+def check_likes(user, count):
+    """A valid ``like`` frame's count; the room's hub adds it up and stores it once a tick."""
     if not can_chat(user):
         raise RoomError("login_required", _("请先登录后再点赞"))
-    count = whole_number(count, 1, 20, "count")
-    LiveSession.objects.filter(pk=session.pk).update(likes=F("likes") + count)
+    return whole_number(count, 1, 20, "count")
+
+
+def store_likes(session_id, count):
+    """Add a tick's likes to the session; return its total."""
+    if count:
+        LiveSession.objects.filter(pk=session_id).update(likes=F("likes") + count)
+    return LiveSession.objects.filter(pk=session_id).values_list("likes", flat=True).first() or 0
+
+
+# --- Flash sales and 立即购买 -------------------------------------------------------
+
+def mask_name(user):
+    """胡** — how a buyer is shown to the room."""
+    name = display_name(user) or ""
+    return (name[:1] or "*") + "**"
+
+
+def price_value(value):
+    """A price from a frame: a decimal string (or whole number) of yuan with at most two decimals."""
+    try:
+        price = Decimal(str(value)) if isinstance(value, (str, int)) and not isinstance(value, bool) else None
+    except InvalidOperation:
+        price = None
+    if (price is None or not price.is_finite() or not Decimal("0") < price < Decimal("100000")
+            or price != price.quantize(Decimal("0.01"))):
+        raise RoomError("invalid", _("价格必须是大于 0 的金额，例如 9.90"))
+    return price
+
+
+def flash_event(flash):
+    return {
+        "type": "flash",
+        "id": flash.pk,
+        "product_id": flash.product_id,
+        "price": str(flash.price),
+        "remaining": flash.remaining,
+        "ends_at": flash.ends_at.isoformat(),
+        "quantity": flash.quantity,
+        "per_user_limit": flash.per_user_limit,
+    }
+
+
+def flash_end_event(flash):
+    return {"type": "flash.end", "product_id": flash.product_id, "reason": flash.end_reason}
+
+
+def current_flash(session):
+    """The session's flash sale that buyers can still claim, or None."""
+    flash = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
+    return flash if flash and flash.is_open(timezone.now()) else None
+
+
+def end_flash(flash, reason):
+    """Close a sale (idempotent); return its ``flash.end`` event, or None if it was already closed."""
+    closed = FlashSale.objects.filter(pk=flash.pk, ended_at__isnull=True).update(
+        ended_at=timezone.now(), end_reason=reason
+    )
+    flash.end_reason = reason
+    return flash_end_event(flash) if closed else None
+
+
+def expire_flash(session_id):
+    """Close a sale whose time is up; return the events to send."""
+    flash = FlashSale.objects.filter(session_id=session_id, ended_at__isnull=True, ends_at__lte=timezone.now()).first()
+    event = end_flash(flash, FlashSale.EndReason.EXPIRED) if flash else None
+    return [event] if event else []
+
+
+def start_flash(session, user, product_id, price, quantity, per_user_limit, duration_s):
+    """Open a flash sale on a lineup product (ending any running one); return the events to send."""
+    require_host(session, user)
+    product_id = whole_number(product_id, 1, 2**31 - 1, "product_id")
+    price = price_value(price)
+    quantity = whole_number(quantity, 1, 100000, "quantity")
+    per_user_limit = whole_number(per_user_limit, 1, 100000, "per_user_limit")
+    duration_s = whole_number(duration_s, 10, 3600, "duration_s")
+    if session.status != LiveSession.Status.LIVE:
+        raise RoomError("not_allowed", _("开播后才能发起秒杀"))
+    if not LineupItem.objects.filter(session=session, product_id=product_id).exists():
+        raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
+    events = []
+    with transaction.atomic():
+        for running in FlashSale.objects.select_for_update().filter(session=session, ended_at__isnull=True):
+            event = end_flash(running, FlashSale.EndReason.STOPPED)
+            if event:
+                events.append(event)
+        now = timezone.now()
+        flash = FlashSale.objects.create(
+            session=session, product_id=product_id, price=price, quantity=quantity,
+            per_user_limit=per_user_limit, started_at=now, ends_at=now + timedelta(seconds=duration_s),
+        )
+    return events + [flash_event(flash)]
+
+
+def stop_flash(session, user):
+    require_host(session, user)
+    flash = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
+    if flash is None:
+        raise RoomError("not_found", _("现在没有进行中的秒杀"))
+    event = end_flash(flash, FlashSale.EndReason.STOPPED)
+    return [event] if event else []
+
+
+def claim_flash(flash_id, user, quantity):
+    """Take units of a flash sale for a buyer, never more than its quantity or the buyer's limit.
+
+    The sale's row is locked (SELECT ... FOR UPDATE) for the check and the
+    update, so concurrent buyers on PostgreSQL queue up on it. Returns the
+    ``LivePurchase`` and the events to send.
+    """
+    with transaction.atomic():
+        flash = FlashSale.objects.select_for_update().get(pk=flash_id)
+        now = timezone.now()
+        if not flash.is_open(now):
+            raise RoomError("sold_out", _("手慢了，秒杀已抢光或已结束"))
+        bought = (
+            LivePurchase.objects.filter(flash=flash, user=user).aggregate(n=Sum("quantity"))["n"] or 0
+        )
+        if bought + quantity > flash.per_user_limit:
+            raise RoomError("limit_reached", _("每人限购 %(n)d 件") % {"n": flash.per_user_limit})
+        if quantity > flash.remaining:
+            raise RoomError("sold_out", _("只剩 %(n)d 件了") % {"n": flash.remaining})
+        FlashSale.objects.filter(pk=flash.pk).update(sold=F("sold") + quantity)
+        flash.sold += quantity
+        purchase = LivePurchase.objects.create(
+            session_id=flash.session_id, user=user, product_id=flash.product_id, flash=flash,
+            price=flash.price, quantity=quantity,
+        )
+        events = [flash_event(flash)]
+        if flash.remaining == 0:
+            events.append(end_flash(flash, FlashSale.EndReason.SOLD_OUT))
+    return purchase, events
+
+
+def buy(session, user, product_id, quantity=1, flash_id=None):
+    """立即购买: put a lineup product in the buyer's basket at its flash or live price.
+
+    A buyer who pressed the button on a flash sale sends its ``flash_id`` and
+    gets ``sold_out`` if the sale is over, rather than the product at another
+    price. Returns the events to send to the room (a changed ``flash`` remaining).
+    """
+    if not can_chat(user):
+        raise RoomError("login_required", _("请先登录后再购买"))
+    product_id = whole_number(product_id, 1, 2**31 - 1, "product_id")
+    quantity = whole_number(quantity, 1, 99, "quantity")
+    item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id).first()
+    if item is None:
+        raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
+    if session.status != LiveSession.Status.LIVE:
+        raise RoomError("not_allowed", _("直播还没开始，暂时不能下单"))
+    events = []
+    flash = FlashSale.objects.filter(session=session, product_id=product_id, ended_at__isnull=True).first()
+    if flash_id is not None:
+        flash_id = whole_number(flash_id, 1, 2**63 - 1, "flash_id")
+        if flash is None or flash.pk != flash_id:
+            raise RoomError("sold_out", _("手慢了，秒杀已抢光或已结束"))
+    if flash and flash.is_open(timezone.now()):
+        purchase, events = claim_flash(flash.pk, user, quantity)
+    elif item.live_price is not None:
+        purchase = LivePurchase.objects.create(
+            session=session, user=user, product=item.product, price=item.live_price, quantity=quantity,
+        )
+    else:
+        purchase = None
+    basket = Basket.open.filter(owner=user).first() or Basket.open.create(owner=user)
+    basket.strategy = Selector().strategy(user=user)
+    info = basket.strategy.fetch_for_product(item.product)
+    line_quantity = basket.line_quantity(item.product, info.stockrecord) + quantity
+    allowed, reason = info.availability.is_purchase_permitted(line_quantity)
+    if not allowed:
+        if purchase and purchase.flash_id:
+            # give the units back: this buyer cannot take them after all
+            FlashSale.objects.filter(pk=purchase.flash_id).update(sold=F("sold") - quantity)
+        if purchase:
+            purchase.delete()
+        raise RoomError("sold_out", reason or _("库存不足"))
+    basket.add_product(item.product, quantity)
+    return events
+
+
+def record_order(order):
+    """An order was placed: tie its lines to the live purchases behind them; return (session id, event) pairs."""
+    if not order.user_id:
+        return []
+    notices = []
+    for line in order.lines.all():
+        purchases = LivePurchase.objects.filter(
+            user_id=order.user_id, product_id=line.product_id, order__isnull=True
+        )
+        session_ids = set(purchases.values_list("session_id", flat=True))
+        purchases.update(order=order, ordered_at=order.date_placed)
+        for session_id in session_ids:
+            notices.append((session_id, {
+                "type": "order", "buyer": mask_name(order.user),
+                "product_title": line.title, "quantity": line.quantity,
+            }))
+    return notices
+
+
+def figures(session):
+    """The console's live figures: orders, units and GMV from the room, by minute too."""
+    placed = LivePurchase.objects.filter(session=session, order__isnull=False)
+    totals = placed.aggregate(orders=Count("order", distinct=True), units=Sum("quantity"))
+    gmv = sum((p.price * p.quantity for p in placed.only("price", "quantity")), Decimal("0"))
+    per_minute = (
+        placed.annotate(minute=TruncMinute("ordered_at")).values("minute")
+        .annotate(units=Sum("quantity")).order_by("minute")
+    )
+    return {
+        "type": "figures",
+        "orders": totals["orders"] or 0,
+        "units": totals["units"] or 0,
+        "gmv": str(gmv.quantize(Decimal("0.01"))),
+        "per_minute": [
+            {"minute": timezone.localtime(row["minute"]).strftime("%H:%M"), "units": row["units"]}
+            for row in per_minute
+        ],
+    }

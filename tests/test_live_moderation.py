@@ -137,15 +137,27 @@ async def test_host_announces_and_clears_and_moderator_may_not(stage):
         await c.disconnect()
 
 
-async def test_likes_are_counted_not_broadcast_and_validated(stage):
+async def test_likes_and_viewers_arrive_as_periodic_stats_not_one_by_one(stage, settings):
+    settings.LIVE_STATS_INTERVAL = 0.2
     viewer, other = await joined(stage, "viewer"), await joined(stage, None)
     await viewer.send_json_to({"type": "like", "count": 5})
     await viewer.send_json_to({"type": "like", "count": 21})
     assert (await receive_type(viewer, "error"))["code"] == "invalid"
     await other.send_json_to({"type": "like", "count": 1})
     assert (await receive_type(other, "error"))["code"] == "login_required"
-    assert await other.receive_nothing(timeout=0.3)
+    for _ in range(3):
+        await viewer.send_json_to({"type": "like", "count": 5})
+    # one stats event carries all of them, not one event per like
+    stats = await receive_type(other, "stats")
+    while stats["likes"] < 20:
+        stats = await receive_type(other, "stats")
+    assert stats == {"type": "stats", "viewers": 2, "likes": 20}
+    assert await other.receive_nothing(timeout=0.5)  # nothing changed: no more stats
     session = await database_sync_to_async(LiveSession.objects.get)(pk=stage["session"].pk)
-    assert session.likes == 5
-    for c in (viewer, other):
-        await c.disconnect()
+    assert session.likes == 20
+    await other.disconnect()
+    stats = await receive_type(viewer, "stats")
+    while stats["viewers"] != 1:
+        stats = await receive_type(viewer, "stats")
+    assert stats["likes"] == 20
+    await viewer.disconnect()

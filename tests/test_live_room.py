@@ -55,11 +55,18 @@ async def connect(session_id, user=None, language=None):
 async def receive_type(communicator, wanted, timeout=3):
     """Next event of the wanted type, unwrapping batches; other events are skipped."""
     while True:
+        event = await next_event(communicator, timeout)
+        if event["type"] == wanted:
+            return event
+
+
+async def next_event(communicator, timeout=3):
+    """The next event, whether it came alone or in a ``batch`` frame."""
+    pending = communicator.__dict__.setdefault("pending_events", [])
+    if not pending:
         frame = await communicator.receive_json_from(timeout=timeout)
-        events = frame["events"] if frame["type"] == "batch" else [frame]
-        for event in events:
-            if event["type"] == wanted:
-                return event
+        pending.extend(frame["events"] if frame["type"] == "batch" else [frame])
+    return pending.pop(0)
 
 
 async def test_hello_comes_first_with_visible_history(room):

@@ -1,0 +1,181 @@
+"""
+Fan-out of room events: one subscription per room per server process.
+
+A broadcast used to be one ``group_send`` that the channel layer copied to
+every viewer's channel; at a thousand viewers that collapses. Here each server
+process keeps one ``RoomHub`` per room that has viewers in that process. The
+hub is the process's only member of the room's group, so a broadcast costs one
+channel-layer message per process. Events that arrive while the hub is still
+writing the previous frame are coalesced into the next ``batch`` frame, which
+is JSON-encoded once and written to every local socket: the busier the room,
+the bigger the batches, and an idle room adds no delay.
+
+The hubs of one room also tell each other how many viewers they hold
+(``hub.count``), so the periodic ``stats`` show the whole room across
+processes, and they write the likes counted here to the database once a tick.
+"""
+
+import asyncio
+import json
+import logging
+import uuid
+import weakref
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from . import services
+
+logger = logging.getLogger(__name__)
+
+
+# Events only the host, moderators and staff receive (the console's business figures).
+STAFF_ONLY = {"figures"}
+
+
+def room_group(session_id):
+    return f"live.{session_id}"
+
+
+def encode(events):
+    """One text frame for a list of events: the event itself, or a ``batch``."""
+    payload = events[0] if len(events) == 1 else {"type": "batch", "events": events}
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+
+
+async def broadcast(session_id, *events):
+    """Send events to everyone in a room, in every process."""
+    await get_channel_layer().group_send(room_group(session_id), {"type": "room.events", "events": list(events)})
+
+
+class RoomHub:
+    """This process's viewers of one room."""
+
+    def __init__(self, session_id):
+        self.session_id = session_id
+        self.group = room_group(session_id)
+        self.layer = get_channel_layer()
+        self.id = uuid.uuid4().hex
+        self.sockets = set()
+        self.pending = []
+        self.wakeup = asyncio.Event()
+        self.peers = {}  # other hubs of this room: hub id -> (viewers, when heard)
+        self.likes_to_store = 0
+        self.likes = None
+        self.last_stats = None
+        self.tasks = []
+        self.ready = asyncio.ensure_future(self.start())
+
+    async def start(self):
+        self.channel = await self.layer.new_channel("live-hub.")
+        await self.layer.group_add(self.group, self.channel)
+        self.tasks = [asyncio.ensure_future(job()) for job in (self.listen, self.flush, self.tick)]
+        await self.layer.group_send(self.group, self.count_message())
+
+    async def stop(self):
+        await asyncio.shield(self.ready)
+        for task in self.tasks:
+            task.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.layer.group_discard(self.group, self.channel)
+        if self.likes_to_store:
+            await database_sync_to_async(services.store_likes)(self.session_id, self.likes_to_store)
+        await self.layer.group_send(self.group, {"type": "hub.gone", "hub": self.id})
+
+    # -- viewers ---------------------------------------------------------------
+
+    @property
+    def viewers(self):
+        """Viewers of the room in every process (as last heard from the others)."""
+        now = asyncio.get_running_loop().time()
+        horizon = 3 * settings.LIVE_STATS_INTERVAL
+        others = sum(n for hub, (n, heard) in self.peers.items() if hub != self.id and now - heard < horizon)
+        return len(self.sockets) + others
+
+    def count_message(self):
+        return {"type": "hub.count", "hub": self.id, "viewers": len(self.sockets)}
+
+    def add_likes(self, count):
+        self.likes_to_store += count
+
+    # -- the three loops ----------------------------------------------------------
+
+    async def listen(self):
+        """Take room messages off the channel layer."""
+        while True:
+            message = await self.layer.receive(self.channel)
+            kind = message.get("type")
+            if kind == "room.events":
+                self.push(*message["events"])
+            elif kind == "hub.count" and message["hub"] != self.id:
+                self.peers[message["hub"]] = (message["viewers"], asyncio.get_running_loop().time())
+            elif kind == "hub.gone":
+                self.peers.pop(message["hub"], None)
+
+    def push(self, *events):
+        self.pending.extend(events)
+        self.wakeup.set()
+
+    async def flush(self):
+        """Write pending events to every local socket: one encoding per batch."""
+        window = settings.LIVE_FANOUT_WINDOW
+        while True:
+            await self.wakeup.wait()
+            if window:
+                await asyncio.sleep(window)
+            self.wakeup.clear()
+            events, self.pending = self.pending, []
+            public = [event for event in events if event["type"] not in STAFF_ONLY]
+            frames = {False: public and encode(public), True: encode(events)}
+            for socket in list(self.sockets):
+                frame = frames[socket.is_staff]
+                if not frame:
+                    continue
+                try:
+                    await socket.send(text_data=frame)
+                except Exception:  # a socket that went away mid-write leaves on its own
+                    logger.debug("could not write to a viewer's socket", exc_info=True)
+
+    async def tick(self):
+        """Every interval: store likes, tell the other hubs our count, send ``stats`` if they changed."""
+        while True:
+            await asyncio.sleep(settings.LIVE_STATS_INTERVAL)
+            try:
+                likes, self.likes_to_store = self.likes_to_store, 0
+                self.likes = await database_sync_to_async(services.store_likes)(self.session_id, likes)
+                await self.layer.group_send(self.group, self.count_message())
+                ended = await database_sync_to_async(services.expire_flash)(self.session_id)
+                if ended:
+                    await broadcast(self.session_id, *ended)
+                stats = {"type": "stats", "viewers": self.viewers, "likes": self.likes}
+                if stats != self.last_stats:
+                    self.last_stats = stats
+                    self.push(stats)
+            except Exception:
+                logger.exception("live room %s: stats tick failed", self.session_id)
+
+
+# One registry per event loop: tests run each in its own loop, a server has one.
+_hubs = weakref.WeakKeyDictionary()
+
+
+async def join(session_id, socket):
+    """Add a consumer to its room's hub in this process, starting the hub if needed."""
+    hubs = _hubs.setdefault(asyncio.get_running_loop(), {})
+    hub = hubs.get(session_id)
+    if hub is None:
+        hub = hubs[session_id] = RoomHub(session_id)
+    await asyncio.shield(hub.ready)
+    if hubs.get(session_id) is not hub:  # it emptied and stopped while we waited: start anew
+        return await join(session_id, socket)
+    hub.sockets.add(socket)
+    return hub
+
+
+async def leave(hub, socket):
+    hub.sockets.discard(socket)
+    hubs = _hubs.get(asyncio.get_running_loop(), {})
+    if not hub.sockets and hubs.get(hub.session_id) is hub:
+        del hubs[hub.session_id]
+        await hub.stop()
