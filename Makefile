@@ -1,6 +1,8 @@
 # 共富超市 · 幸福直播间 — the two commands a new user needs:
 #   make run    set up everything and serve the site on http://127.0.0.1:8000
 #   make test   run the whole test suite on the embedded default (SQLite, in-memory layer)
+# and for live video:
+#   make ingest start nginx-rtmp (RTMP in on :1935, HLS out to var/hls) next to `make run`
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
@@ -8,7 +10,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup test install install-dev messages clean
+.PHONY: run setup test install install-dev system frontend ingest bench messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,8 +24,18 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+# hls.js and the other front-end libraries, from the npm registry (served as static files).
+node_modules/.package-lock.json: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --loglevel=error; \
+	else echo "npm not found: the live player falls back to the browser's native HLS"; fi
+
+install: $(VENV)/.installed frontend
+install-dev: $(VENV)/.installed-dev frontend
+frontend: node_modules/.package-lock.json
+
+# Debian packages for live video and the browser tests (nginx-rtmp, ffmpeg, chromium).
+system:
+	@sh scripts/system-deps.sh
 
 setup: install
 	$(BIN)/python manage.py migrate --noinput
@@ -35,12 +47,19 @@ run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, resident, elder / gongfu2026)"
 	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
-test: install-dev
+test: install-dev system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+ingest: install system
+	$(BIN)/python manage.py live_ingest --site http://$(HOST):$(PORT)
+
+# The fan-out benchmark of issue #3 (Redis at REDIS_URL, default 127.0.0.1:6379).
+bench: install-dev
+	$(BIN)/python bench/live_fanout.py $(BENCH_ARGS)
 
 # Compile the English catalogue (Chinese is the source language) with Babel, pure Python.
 messages: install
 	$(BIN)/pybabel compile -D django -d locale -l en
 
 clean:
-	rm -rf $(VENV) staticfiles var db.sqlite3 media
+	rm -rf $(VENV) node_modules staticfiles var db.sqlite3 media

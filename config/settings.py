@@ -225,6 +225,9 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end libraries come from the npm registry at set-up time (package.json, `npm ci`), never a CDN.
+if (BASE_DIR / "node_modules" / "hls.js" / "dist").is_dir():
+    STATICFILES_DIRS.append(("vendor/hls.js", BASE_DIR / "node_modules" / "hls.js" / "dist"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -269,7 +272,8 @@ OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}  # Whoosh cannot facet
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "共富超市 · 幸福直播间"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in emails
+WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt", "csv"]
 

@@ -1,10 +1,10 @@
 from django.apps import apps
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -29,7 +29,11 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve,
+                            {"document_root": settings.MEDIA_ROOT})]
+    # HLS from nginx-rtmp (make ingest); in production the front web server serves this folder
+    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.LIVE_HLS_URL.lstrip("/"), serve,
+                            {"document_root": settings.LIVE_HLS_ROOT})]
 
 # Wagtail serves everything else, starting with the home page at /.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -101,6 +102,19 @@ class LiveSession(models.Model):
     @property
     def hls_url(self):
         return f"{settings.LIVE_HLS_URL}{self.stream_name}/index.m3u8"
+
+    def go_live(self):
+        """Mark the session live (nginx-rtmp accepted its stream); True if it just went live."""
+        now = timezone.now()
+        changed = LiveSession.objects.filter(pk=self.pk, status=self.Status.SCHEDULED).update(
+            status=self.Status.LIVE, started_at=now
+        )
+        self.refresh_from_db(fields=["status", "started_at"])
+        return bool(changed)
+
+    def end(self):
+        LiveSession.objects.filter(pk=self.pk).update(status=self.Status.ENDED, ended_at=timezone.now(), pinned=None)
+        self.refresh_from_db(fields=["status", "ended_at", "pinned"])
 
     def regenerate_stream_key(self):
         self.stream_key = new_stream_key()

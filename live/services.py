@@ -296,6 +296,7 @@ def flash_event(flash):
         "type": "flash",
         "id": flash.pk,
         "product_id": flash.product_id,
+        "title": flash.product.get_title(),
         "price": str(flash.price),
         "remaining": flash.remaining,
         "ends_at": flash.ends_at.isoformat(),

@@ -1,16 +1,47 @@
-from django.views.generic import DetailView, ListView
+import io
 
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView
+from django.views.generic.edit import CreateView, UpdateView
+
+from . import services
+from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
 from .models import LiveSession
+
+HOSTS_GROUP = "社区主理人"
+
+
+def is_community_host(user):
+    return user.is_authenticated and (user.is_staff or user.groups.filter(name=HOSTS_GROUP).exists())
 
 
 class LiveSessionListView(ListView):
-    """/live/: live now first, then upcoming, then replays."""
+    """/live/: live now first, then upcoming (with 开播提醒), then replays."""
 
     template_name = "live/session_list.html"
     context_object_name = "sessions"
 
     def get_queryset(self):
-        return LiveSession.objects.upcoming_and_live().select_related("community", "host")
+        sessions = LiveSession.objects.upcoming_and_live().select_related("community", "host", "village")
+        if self.request.user.is_authenticated:
+            sessions = sessions.annotate(reminded=Exists(
+                LiveSession.subscribers.through.objects.filter(
+                    livesession_id=OuterRef("pk"), user_id=self.request.user.pk)
+            ))
+        return sessions
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
@@ -19,14 +50,184 @@ class LiveSessionListView(ListView):
             .select_related("community", "host")
             .order_by("-ended_at")[:12]
         )
+        ctx["is_host"] = is_community_host(self.request.user)
         return ctx
 
 
 class LiveSessionDetailView(DetailView):
-    """A session's page: the player, the chat box and the session's facts."""
+    """A session's page: the player (or replay), the chat box and the session's facts."""
 
     template_name = "live/session_detail.html"
     context_object_name = "live_session"
     queryset = LiveSession.objects.exclude(status=LiveSession.Status.CANCELLED).select_related(
         "community", "host", "village"
     )
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_moderate"] = services.can_moderate(self.object, self.request.user)
+        ctx["reminded"] = (self.request.user.is_authenticated
+                           and self.object.subscribers.filter(pk=self.request.user.pk).exists())
+        return ctx
+
+
+class HostRequiredMixin(LoginRequiredMixin, UserPassesTestMixin):
+    def test_func(self):
+        return is_community_host(self.request.user)
+
+
+class SessionFormMixin(HostRequiredMixin):
+    """Create or edit a session together with its ordered lineup."""
+
+    model = LiveSession
+    form_class = LiveSessionForm
+    template_name = "live/session_form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "host": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx.setdefault("lineup", LineupFormSet(instance=self.object, prefix="lineup"))
+        return ctx
+
+    def form_valid(self, form):
+        lineup = LineupFormSet(self.request.POST, instance=form.instance, prefix="lineup")
+        if not lineup.is_valid():
+            return self.render_to_response(self.get_context_data(form=form, lineup=lineup))
+        with transaction.atomic():
+            if not form.instance.pk:
+                form.instance.host = self.request.user
+            self.object = form.save()
+            lineup.instance = self.object
+            lineup.save()
+        messages.success(self.request, _("直播「%(title)s」已保存") % {"title": self.object.title})
+        return redirect("live:console", pk=self.object.pk)
+
+    def form_invalid(self, form):
+        lineup = LineupFormSet(self.request.POST, instance=form.instance, prefix="lineup")
+        lineup.is_valid()
+        return self.render_to_response(self.get_context_data(form=form, lineup=lineup))
+
+
+class LiveSessionCreateView(SessionFormMixin, CreateView):
+    pass
+
+
+class LiveSessionUpdateView(SessionFormMixin, UpdateView):
+    def get_queryset(self):
+        sessions = LiveSession.objects.exclude(status=LiveSession.Status.CANCELLED)
+        return sessions if self.request.user.is_staff else sessions.filter(host=self.request.user)
+
+
+class ConsoleView(LoginRequiredMixin, DetailView):
+    """/live/<id>/console/: the host's (and moderators') control room."""
+
+    template_name = "live/console.html"
+    context_object_name = "live_session"
+    queryset = LiveSession.objects.select_related("community", "host", "village")
+
+    def get_object(self, queryset=None):
+        session = super().get_object(queryset)
+        if not services.can_moderate(session, self.request.user):
+            raise PermissionDenied
+        return session
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        session = self.object
+        ctx["is_host"] = services.is_host(session, self.request.user)
+        ctx["lineup"] = session.lineup.select_related("product")
+        ctx["moderators"] = session.moderators.all()
+        ctx["moderator_form"] = ModeratorForm()
+        if ctx["is_host"]:
+            publish_url = f"{settings.LIVE_RTMP_URL}/{session.stream_key}"
+            ctx["rtmp_url"] = settings.LIVE_RTMP_URL
+            ctx["qr_svg"] = qr_svg(publish_url)
+        return ctx
+
+
+def qr_svg(text):
+    image = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue().decode()
+
+
+def hosted_session(request, pk):
+    session = get_object_or_404(LiveSession, pk=pk)
+    if not services.is_host(session, request.user):
+        raise PermissionDenied
+    return session
+
+
+@login_required
+@require_POST
+def regenerate_key(request, pk):
+    session = hosted_session(request, pk)
+    session.regenerate_stream_key()
+    messages.success(request, _("推流密钥已更换，旧密钥不能再推流"))
+    return redirect("live:console", pk=pk)
+
+
+@login_required
+@require_POST
+def moderators(request, pk):
+    """Appoint (or with ``remove``, dismiss) a 场控 for this session."""
+    session = hosted_session(request, pk)
+    if "remove" in request.POST:
+        session.moderators.remove(*session.moderators.filter(pk=request.POST.get("remove", "")[:12] or 0))
+        return redirect("live:console", pk=pk)
+    form = ModeratorForm(request.POST)
+    if form.is_valid():
+        session.moderators.add(form.cleaned_data["username"])
+        messages.success(request, _("已设为场控：%(name)s") % {"name": services.display_name(form.cleaned_data["username"])})
+    else:
+        messages.error(request, form.errors["username"][0])
+    return redirect("live:console", pk=pk)
+
+
+@login_required
+@require_POST
+def remind(request, pk):
+    """开播提醒: subscribe or unsubscribe."""
+    session = get_object_or_404(LiveSession, pk=pk, status=LiveSession.Status.SCHEDULED)
+    if session.subscribers.filter(pk=request.user.pk).exists():
+        session.subscribers.remove(request.user)
+        messages.info(request, _("已取消开播提醒"))
+    else:
+        session.subscribers.add(request.user)
+        messages.success(request, _("开播时会提醒你"))
+    return HttpResponseRedirect(safe_next(request, reverse("live:list")))
+
+
+@login_required
+@require_POST
+def buy(request, pk):
+    """立即购买 without JavaScript: the same rules as the room's ``buy`` frame."""
+    session = get_object_or_404(LiveSession, pk=pk)
+    try:
+        product_id = int(request.POST.get("product_id", ""))
+    except ValueError:
+        product_id = None
+    try:
+        events = services.buy(session, request.user, product_id)
+    except services.RoomError as error:
+        messages.error(request, error.message)
+        return redirect(session)
+    if events:
+        from asgiref.sync import async_to_sync
+
+        from . import fanout
+
+        async_to_sync(fanout.broadcast)(session.pk, *events)
+    return redirect("checkout:index")
+
+
+def safe_next(request, default):
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default

@@ -20,6 +20,10 @@ class Community(models.Model):
     slug = models.SlugField(_("标识"), max_length=64, unique=True)
     street = models.CharField(_("所属街道"), max_length=64, blank=True)
     district = models.CharField(_("所属区"), max_length=64, blank=True)
+    hosts = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="hosted_communities",
+        verbose_name=_("社区主理人"), help_text=_("可以为本社区安排直播的主理人"),
+    )
 
     class Meta:
         verbose_name = _("社区")

@@ -151,6 +151,7 @@ class Command(BaseCommand):
             )
             users = self.seed_users()
             communities = self.seed_communities()
+            communities["chaoyangjie"].hosts.add(users["host"])
             villages = self.seed_villages()
             self.seed_products(villages)
             self.seed_live(users, communities, villages)

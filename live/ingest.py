@@ -1,0 +1,109 @@
+"""
+nginx-rtmp's callbacks (deploy/nginx-rtmp.conf): the site decides who may publish.
+
+nginx-rtmp calls these with form fields (``name`` is the stream name the
+encoder pushed to, i.e. the stream key) and the token from its configuration.
+A 2xx lets the stream in, anything else drops it, and a 3xx renames it: a
+valid key is renamed to ``session-<id>`` so the HLS folder never reveals it.
+"""
+
+import logging
+import secrets
+import subprocess
+import threading
+from pathlib import Path
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.core.files import File
+from django.db import close_old_connections
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from . import fanout, notify
+from .models import FlashSale, LiveSession
+
+logger = logging.getLogger(__name__)
+
+
+def from_nginx(view):
+    """Only nginx-rtmp, which knows the callback token, may call these."""
+
+    @csrf_exempt
+    @require_POST
+    def checked(request):
+        token = settings.LIVE_RTMP_CALLBACK_TOKEN
+        if not token or not secrets.compare_digest(request.GET.get("token", ""), token):
+            return HttpResponseForbidden("bad token")
+        return view(request)
+
+    return checked
+
+
+def session_for_stream(name):
+    """The session behind a stream name: its secret key, or the public session-<id> it was renamed to."""
+    if name.startswith("session-") and name[8:].isdigit():
+        return LiveSession.objects.filter(pk=int(name[8:])).first()
+    return LiveSession.objects.filter(stream_key=name).first() if name else None
+
+
+@from_nginx
+def on_publish(request):
+    key = request.POST.get("name", "")
+    session = LiveSession.objects.filter(
+        stream_key=key, status__in=[LiveSession.Status.SCHEDULED, LiveSession.Status.LIVE]
+    ).first() if key else None
+    if session is None:
+        logger.warning("refused an RTMP publish with an unknown or spent stream key from %s",
+                       request.POST.get("addr"))
+        return HttpResponseForbidden("unknown stream key")
+    went_live = session.go_live()
+    async_to_sync(fanout.broadcast)(session.pk, {"type": "status", "status": "live"})
+    if went_live:
+        notify.went_live(session)
+    response = HttpResponse(status=302)
+    response["Location"] = session.stream_name
+    return response
+
+
+@from_nginx
+def on_publish_done(request):
+    session = session_for_stream(request.POST.get("name", ""))
+    if session is not None and session.status == LiveSession.Status.LIVE:
+        session.end()
+        running = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
+        events = [{"type": "status", "status": "ended"}]
+        if running:
+            from .services import end_flash
+
+            events.insert(0, end_flash(running, FlashSale.EndReason.STOPPED))
+        async_to_sync(fanout.broadcast)(session.pk, *[e for e in events if e])
+    return HttpResponse("ok")
+
+
+@from_nginx
+def on_record_done(request):
+    """Keep the recording as the session's replay: remux nginx's FLV into MP4 (no re-encoding)."""
+    session = session_for_stream(request.POST.get("name", ""))
+    path = Path(request.POST.get("path", ""))
+    recordings = Path(settings.LIVE_RECORDINGS_ROOT).resolve()
+    if session is None or not path.resolve().is_relative_to(recordings) or not path.is_file():
+        return HttpResponse("ignored")
+    threading.Thread(target=save_replay, args=(session.pk, path), daemon=True).start()
+    return HttpResponse("ok")
+
+
+def save_replay(session_id, flv):
+    mp4 = flv.with_suffix(".mp4")
+    try:
+        subprocess.run(["ffmpeg", "-y", "-v", "error", "-i", str(flv), "-c", "copy",
+                        "-movflags", "+faststart", str(mp4)], check=True, timeout=3600)
+        session = LiveSession.objects.get(pk=session_id)
+        with mp4.open("rb") as stream:
+            session.replay.save(f"session-{session_id}.mp4", File(stream), save=True)
+        mp4.unlink()
+    except (OSError, subprocess.SubprocessError, LiveSession.DoesNotExist):
+        logger.exception("could not keep the replay of live session %s from %s", session_id, flv)
+    finally:
+        close_old_connections()

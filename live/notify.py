@@ -1,0 +1,25 @@
+"""开播提醒: tell a session's subscribers it has gone live, in the site and by email."""
+
+from django.conf import settings
+from django.core.mail import send_mass_mail
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class
+
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def went_live(session):
+    subscribers = list(session.subscribers.all())
+    if not subscribers:
+        return 0
+    url = session.get_absolute_url()
+    subject = _("开播啦：%(title)s") % {"title": session.title}
+    body = _("你订阅的直播「%(title)s」开始了，快来看看吧：%(url)s") % {"title": session.title, "url": url}
+    Dispatcher().notify_users(subscribers, subject, body=body, location=url)
+    site = settings.SITE_URL.rstrip("/")
+    full_body = _("你订阅的直播「%(title)s」开始了，快来看看吧：%(url)s") % {"title": session.title, "url": site + url}
+    send_mass_mail(
+        [(subject, full_body, settings.DEFAULT_FROM_EMAIL, [user.email]) for user in subscribers if user.email],
+        fail_silently=True,
+    )
+    return len(subscribers)
