@@ -4,11 +4,14 @@ nginx-rtmp's callbacks (deploy/nginx-rtmp.conf): the site decides who may publis
 nginx-rtmp calls these with form fields (``name`` is the stream name the
 encoder pushed to, i.e. the stream key) and the token from its configuration.
 A 2xx lets the stream in, anything else drops it, and a 3xx renames it: a
-valid key is renamed to ``session-<id>`` so the HLS folder never reveals it.
+valid key is renamed to ``session-<id>``, which names the recording. The HLS
+module has already picked its folder by then (the key), so the site links
+``session-<id>`` to it: viewers load /hls/session-<id>/ and never see the key.
 """
 
 import logging
 import secrets
+import shutil
 import subprocess
 import threading
 from pathlib import Path
@@ -58,6 +61,7 @@ def on_publish(request):
         logger.warning("refused an RTMP publish with an unknown or spent stream key from %s",
                        request.POST.get("addr"))
         return HttpResponseForbidden("unknown stream key")
+    link_hls_folder(session, key)
     went_live = session.go_live()
     async_to_sync(fanout.broadcast)(session.pk, {"type": "status", "status": "live"})
     if went_live:
@@ -65,6 +69,16 @@ def on_publish(request):
     response = HttpResponse(status=302)
     response["Location"] = session.stream_name
     return response
+
+
+def link_hls_folder(session, key):
+    link = Path(settings.LIVE_HLS_ROOT) / session.stream_name
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if link.is_symlink() or link.is_file():
+        link.unlink()
+    elif link.is_dir():
+        shutil.rmtree(link)
+    link.symlink_to(key, target_is_directory=True)
 
 
 @from_nginx

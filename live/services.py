@@ -339,6 +339,7 @@ def start_flash(session, user, product_id, price, quantity, per_user_limit, dura
     quantity = whole_number(quantity, 1, 100000, "quantity")
     per_user_limit = whole_number(per_user_limit, 1, 100000, "per_user_limit")
     duration_s = whole_number(duration_s, 10, 3600, "duration_s")
+    session.refresh_from_db(fields=["status"])  # a room's socket may have opened before the stream went live
     if session.status != LiveSession.Status.LIVE:
         raise RoomError("not_allowed", _("开播后才能发起秒杀"))
     if not LineupItem.objects.filter(session=session, product_id=product_id).exists():
@@ -411,6 +412,7 @@ def buy(session, user, product_id, quantity=1, flash_id=None):
     item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id).first()
     if item is None:
         raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
+    session.refresh_from_db(fields=["status"])
     if session.status != LiveSession.Status.LIVE:
         raise RoomError("not_allowed", _("直播还没开始，暂时不能下单"))
     events = []

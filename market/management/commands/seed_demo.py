@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
-from live.models import ChatMessage, LiveSession
+from live.models import ChatMessage, LineupItem, LiveSession
 from market.models import Community, PickupPoint, Village
 from market.views import SILVER_CATEGORY_SLUG
 
@@ -275,10 +275,21 @@ class Command(BaseCommand):
                 if status == LiveSession.Status.ENDED:
                     session.ended_at = start + timedelta(hours=1)
                 session.save()
+            self.seed_lineup(session, village)
             if created and status != LiveSession.Status.SCHEDULED:
                 for user, text in ((users["elder"], "蜂蜜是今年的新蜜吗？"), (users["resident"], "已下单，周末去朝阳街自提！"),
                                    (users["host"], "欢迎大家，银发专柜的商品都可以到社区自提点取货。")):
                     ChatMessage.objects.create(session=session, user=user, text=text)
+
+    def seed_lineup(self, session, village):
+        """The village's first three products, each at a live price about 15% under the shop's."""
+        records = village.partner.stockrecords.select_related("product").order_by("partner_sku")[:3]
+        for position, record in enumerate(records, start=1):
+            LineupItem.objects.get_or_create(
+                session=session, product=record.product,
+                defaults={"position": position,
+                          "live_price": (record.price * Decimal("0.85")).quantize(Decimal("0.1"))},
+            )
 
     # --- Wagtail pages ------------------------------------------------------
     def seed_pages(self, communities, villages):

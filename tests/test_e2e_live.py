@@ -1,0 +1,207 @@
+"""
+A whole live sale, end to end, with the real parts: Daphne serving the site,
+nginx-rtmp taking an RTMP stream that ffmpeg pushes (a test pattern), HLS
+played by hls.js in Debian's Chromium, two browsers (the host's console and a
+resident's room), a flash sale bought through Oscar's checkout.
+
+The stack runs in its own database (a SQLite file, or a fresh PostgreSQL
+database when DATABASE_URL is set) and, with REDIS_URL, the Redis channel layer.
+"""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+TOKEN = "e2e-callback-token"
+PASSWORD = "gongfu2026"
+
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if check():
+                return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def e2e_database_url(work):
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{work / 'e2e.sqlite3'}"
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    e2e_name = f"{name or 'gongfu'}_e2e"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{e2e_name}"')
+    return f"{base}/{e2e_name}"
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    for tool in ("ffmpeg", "/usr/sbin/nginx", CHROMIUM):
+        assert shutil.which(tool), f"{tool} is missing: scripts/system-deps.sh installs it (make test does)"
+    work = tmp_path_factory.mktemp("e2e")
+    port, rtmp_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env.update(
+        DATABASE_URL=e2e_database_url(work), MEDIA_ROOT=str(work / "media"),
+        SEARCH_INDEX_PATH=str(work / "whoosh"), LIVE_HLS_ROOT=str(work / "hls"),
+        LIVE_RECORDINGS_ROOT=str(work / "recordings"), LIVE_STATS_INTERVAL="0.5",
+        LIVE_RTMP_URL=f"rtmp://127.0.0.1:{rtmp_port}/live", LIVE_RTMP_CALLBACK_TOKEN=TOKEN,
+        DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings",
+    )
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "-v", "0"]):
+        subprocess.run(manage + command, cwd=ROOT, env=env, check=True, timeout=600)
+    log = (work / "server.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
+                               "config.asgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    ingest = subprocess.Popen(manage + ["live_ingest", "--site", f"http://127.0.0.1:{port}", "--port",
+                                        str(rtmp_port), "--run-dir", str(work / "nginx")],
+                              cwd=ROOT, env=env, stdout=log, stderr=log)
+    site = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: urllib.request.urlopen(site + "/live/", timeout=5).status == 200, "the site")
+        wait_for(lambda: socket.create_connection(("127.0.0.1", rtmp_port), timeout=1), "nginx-rtmp")
+        yield {"site": site, "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live", "work": work}
+    finally:
+        for process in (ingest, server):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        log.close()
+
+
+def push(rtmp_url, seconds=None):
+    """ffmpeg pushing a test pattern with sound, as OBS would."""
+    args = ["ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=320x180:rate=15",
+            "-f", "lavfi", "-i", "sine=frequency=440", "-c:v", "libx264", "-preset", "ultrafast",
+            "-tune", "zerolatency", "-g", "15", "-pix_fmt", "yuv420p", "-c:a", "aac", "-ar", "44100"]
+    if seconds:
+        args += ["-t", str(seconds)]
+    return subprocess.Popen(args + ["-f", "flv", rtmp_url], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+
+def log_in(browser, site, username):
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(site + "/accounts/login/")
+    page.fill('input[name="username"]', username)
+    page.fill('input[name="password"]', PASSWORD)
+    page.click('form:has(input[name="password"]) [type="submit"]')
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return context, page
+
+
+def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
+    from playwright.sync_api import expect, sync_playwright
+
+    site = stack["site"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--autoplay-policy=no-user-gesture-required"])
+        host_ctx, console = log_in(browser, site, "host")
+        console.goto(site + "/live/")
+        console.click("text=桑梓蜂蜜助农直播")
+        session_url = console.url
+        console.goto(session_url + "console/")
+        key = console.inner_text('[data-role="stream-key"]').strip()
+        expect(console.locator('[data-role="status"]')).to_have_text("未开播")
+
+        # a wrong key is refused by on_publish: ffmpeg gives up and the session stays scheduled
+        wrong = push(f"{stack['rtmp']}/not-the-key", seconds=3)
+        assert wrong.wait(timeout=30) != 0
+        expect(console.locator('[data-role="status"]')).to_have_text("未开播")
+
+        viewer_ctx, room = log_in(browser, site, "resident")
+        room.goto(session_url)
+        expect(room.locator('[data-role="conn"]')).to_have_text("已连接")
+
+        encoder = push(f"{stack['rtmp']}/{key}")
+        try:
+            # the session turns live in both browsers, and the viewer's video plays
+            expect(console.locator('[data-role="status"]')).to_have_text("直播中", timeout=20000)
+            expect(room.locator('[data-role="status"]')).to_have_text("直播中", timeout=20000)
+            room.wait_for_function(
+                "document.querySelector('video[data-role=video]').currentTime > 2", timeout=60000)
+
+            # chat typed in one browser appears in the other, as text
+            room.fill("#chat-input", "<b>西红柿</b>什么时候到自提点？")
+            room.press("#chat-input", "Enter")
+            expect(console.locator('[data-role="chat"] li').last).to_contain_text("<b>西红柿</b>什么时候到自提点？")
+
+            # the host pins a product and starts a flash sale on it
+            first = console.locator('[data-action="pin"]').first
+            product_title = console.locator(".lineup li span").first.inner_text().split(" · ")[0]
+            first.click()
+            expect(room.locator('[data-role="pinned"] [data-field="title"]')).to_have_text(product_title)
+            console.fill('[data-role="flash-form"] [name="price"]', "9.90")
+            console.fill('[data-role="flash-form"] [name="quantity"]', "5")
+            console.fill('[data-role="flash-form"] [name="per_user_limit"]', "1")
+            console.fill('[data-role="flash-form"] [name="duration_s"]', "600")
+            console.click('[data-role="flash-form"] button:not([type="button"])')
+            flash = room.locator('[data-role="flash"]')
+            expect(flash).to_be_visible()
+            expect(flash.locator('[data-field="price"]')).to_have_text("¥9.90")
+            expect(flash.locator('[data-field="remaining"]')).to_have_text("5")
+
+            # the viewer grabs one in a second tab and checks out (pay at pickup); the room tab stays open
+            shop = viewer_ctx.new_page()
+            shop.goto(session_url)
+            shop.locator('[data-role="flash"] .btn-buy').click()
+            shop.wait_for_url("**/checkout/shipping-address/")
+            expect(room.locator('[data-role="flash"] [data-field="remaining"]')).to_have_text("4")
+            form = shop.locator("#new_shipping_address")
+            form.locator('[name="first_name"]').fill("娜")
+            form.locator('[name="last_name"]').fill("陈")
+            form.locator('[name="line1"]').fill("朝阳街社区 3 号楼 2 单元")
+            form.locator('[name="line4"]').fill("济南")
+            form.locator('[name="phone_number"]').fill("13800138000")
+            form.locator('[type="submit"]').click()
+            shop.wait_for_url("**/checkout/shipping-method/")
+            shop.locator("form:has(input[value^='pickup-']) [type='submit']").first.click()
+            shop.wait_for_url("**/checkout/payment-method/")
+            shop.check('input[value="pay-at-pickup"]')
+            shop.click("#view_preview")
+            shop.wait_for_url("**/checkout/preview/")
+            expect(shop.locator("body")).to_contain_text("¥9.90")
+            shop.click("#place-order")
+            shop.wait_for_url("**/checkout/thank-you/")
+
+            # "陈** 刚刚下单" in the viewer's room and in the host's console, and the console's figures move
+            for page in (room, console):
+                expect(page.locator('[data-role="orders"]')).to_contain_text("陈** 刚刚下单", timeout=10000)
+            expect(console.locator('[data-role="units"]')).to_have_text("1")
+            expect(console.locator('[data-role="gmv"]')).to_have_text("9.90")
+            assert room.locator('[data-role="units"]').count() == 0  # viewers do not see the figures
+        finally:
+            encoder.terminate()
+            encoder.wait(timeout=10)
+        # the stream stopped: nginx-rtmp's on_publish_done ends the session for everyone
+        expect(room.locator('[data-role="status"]')).to_have_text("已结束", timeout=20000)
+        browser.close()
