@@ -45,7 +45,7 @@ setup: install
 
 run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, resident, elder / gongfu2026)"
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log
 
 test: install-dev system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -163,7 +163,9 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # keep connections: channels' database_sync_to_async closes expired ones around every call
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -301,7 +303,7 @@ LOGGING = {
 
 # --- Live rooms (see live/fanout.py) ---------------------------------------------
 LIVE_STATS_INTERVAL = float(os.environ.get("LIVE_STATS_INTERVAL", 2.0))  # seconds between `stats`
-LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.0))  # extra wait to grow batches
+LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most one frame per socket per window
 LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
 LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once
 LIVE_HLS_ROOT = Path(os.environ.get("LIVE_HLS_ROOT", BASE_DIR / "var" / "hls"))

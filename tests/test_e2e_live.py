@@ -1,5 +1,5 @@
 """
-A whole live sale, end to end, with the real parts: Daphne serving the site,
+A whole live sale, end to end, with the real parts: Uvicorn serving the site,
 nginx-rtmp taking an RTMP stream that ffmpeg pushes (a test pattern), HLS
 played by hls.js in Debian's Chromium, two browsers (the host's console and a
 resident's room), a flash sale bought through Oscar's checkout.
@@ -76,8 +76,8 @@ def stack(tmp_path_factory):
     for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "-v", "0"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, timeout=600)
     log = (work / "server.log").open("w")
-    server = subprocess.Popen([sys.executable, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port),
-                               "config.asgi:application"], cwd=ROOT, env=env, stdout=log, stderr=log)
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1",
+                               "--port", str(port)], cwd=ROOT, env=env, stdout=log, stderr=log)
     ingest = subprocess.Popen(manage + ["live_ingest", "--site", f"http://127.0.0.1:{port}", "--port",
                                         str(rtmp_port), "--run-dir", str(work / "nginx")],
                               cwd=ROOT, env=env, stdout=log, stderr=log)
