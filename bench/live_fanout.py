@@ -168,7 +168,7 @@ async def generate(port, path, viewers, cookies, sender_offset, rate, seconds, s
 
     url = f"ws://127.0.0.1:{port}{path}"
     origin = f"http://127.0.0.1:{port}"
-    latencies, seen_per_viewer, refused = [], [], 0
+    latencies, refused = [], 0
     sent_ids = set()
 
     async def open_socket(cookie=None):
@@ -234,7 +234,7 @@ async def generate(port, path, viewers, cookies, sender_offset, rate, seconds, s
     for ws in sockets + senders:
         await ws.close()
     results.put({"latencies": latencies, "seen": [len(s) for s in seen_sets], "sent": len(sent_ids),
-                 "refused": refused, "seen_ids": [list(s) for s in seen_sets[:1]]})
+                 "refused": refused})
 
 
 def run_load(ports, path, viewers, cookies, rate, seconds):

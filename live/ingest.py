@@ -19,7 +19,7 @@ from pathlib import Path
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.core.files import File
-from django.db import close_old_connections
+from django.db import connections
 from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -104,8 +104,15 @@ def on_record_done(request):
     recordings = Path(settings.LIVE_RECORDINGS_ROOT).resolve()
     if session is None or not path.resolve().is_relative_to(recordings) or not path.is_file():
         return HttpResponse("ignored")
-    threading.Thread(target=save_replay, args=(session.pk, path), daemon=True).start()
+    threading.Thread(target=save_replay_in_thread, args=(session.pk, path), daemon=True).start()
     return HttpResponse("ok")
+
+
+def save_replay_in_thread(session_id, flv):
+    try:
+        save_replay(session_id, flv)
+    finally:
+        connections.close_all()  # this thread's own database connection
 
 
 def save_replay(session_id, flv):
@@ -119,5 +126,3 @@ def save_replay(session_id, flv):
         mp4.unlink()
     except (OSError, subprocess.SubprocessError, LiveSession.DoesNotExist):
         logger.exception("could not keep the replay of live session %s from %s", session_id, flv)
-    finally:
-        close_old_connections()

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, F, Sum
+from django.db.models import Count, DecimalField, F, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -467,8 +467,11 @@ def record_order(order):
 def figures(session):
     """The console's live figures: orders, units and GMV from the room, by minute too."""
     placed = LivePurchase.objects.filter(session=session, order__isnull=False)
-    totals = placed.aggregate(orders=Count("order", distinct=True), units=Sum("quantity"))
-    gmv = sum((p.price * p.quantity for p in placed.only("price", "quantity")), Decimal("0"))
+    totals = placed.aggregate(
+        orders=Count("order", distinct=True), units=Sum("quantity"),
+        gmv=Sum(F("price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2)),
+    )
+    gmv = Decimal(totals["gmv"] or 0)
     per_minute = (
         placed.annotate(minute=TruncMinute("ordered_at")).values("minute")
         .annotate(units=Sum("quantity")).order_by("minute")

@@ -2,6 +2,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -12,12 +13,13 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from django.views.generic.edit import CreateView, UpdateView
 
-from . import services
+from . import fanout, services
 from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
 from .models import LiveSession
 
@@ -176,7 +178,9 @@ def moderators(request, pk):
     """Appoint (or with ``remove``, dismiss) a 场控 for this session."""
     session = hosted_session(request, pk)
     if "remove" in request.POST:
-        session.moderators.remove(*session.moderators.filter(pk=request.POST.get("remove", "")[:12] or 0))
+        remove = request.POST["remove"]
+        if remove.isdigit():
+            session.moderators.remove(*session.moderators.filter(pk=int(remove)))
         return redirect("live:console", pk=pk)
     form = ModeratorForm(request.POST)
     if form.is_valid():
@@ -216,17 +220,11 @@ def buy(request, pk):
         messages.error(request, error.message)
         return redirect(session)
     if events:
-        from asgiref.sync import async_to_sync
-
-        from . import fanout
-
         async_to_sync(fanout.broadcast)(session.pk, *events)
     return redirect("checkout:index")
 
 
 def safe_next(request, default):
-    from django.utils.http import url_has_allowed_host_and_scheme
-
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target

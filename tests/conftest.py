@@ -1,9 +1,18 @@
 import os
 import tempfile
+from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
+from oscar.core.loading import get_model
+from oscar.test.factories import create_product
+
+from live.models import LineupItem, LiveSession
+from market.models import Community
 
 # Keep the tests' uploads and search index out of the developer's own.
 _scratch = tempfile.mkdtemp(prefix="gongfu-tests-")
@@ -28,3 +37,23 @@ def login_client(client, username):
 @pytest.fixture
 def resident_client(client, db):
     return login_client(client, "resident")
+
+
+@pytest.fixture
+def stage(transactional_db):
+    """A live session whose lineup holds one demo product, with a moderator and two viewers."""
+    User = get_user_model()
+    host = User.objects.create_user("stage_host", password="pw-123456")
+    moderator = User.objects.create_user("stage_mod", password="pw-123456")
+    viewer = User.objects.create_user("stage_viewer", password="pw-123456", last_name="胡", first_name="大爷")
+    session = LiveSession.objects.create(
+        title="桑梓蜂蜜助农直播", host=host, community=Community.objects.create(name="直播测试社区", slug="stage-test"),
+        status=LiveSession.Status.LIVE, scheduled_start=timezone.now() - timedelta(minutes=1),
+    )
+    session.moderators.add(moderator)
+    honey = create_product(title="桑梓土蜂蜜 500g", price=Decimal("68.00"), num_in_stock=200)
+    get_model("catalogue", "ProductImage").objects.create(product=honey, original="images/honey.jpg")
+    LineupItem.objects.create(session=session, product=honey, position=1, live_price=Decimal("49.90"))
+    outside = create_product(title="小庄黄桃 3斤", price=Decimal("29.80"), num_in_stock=50)
+    return {"session": session, "host": host, "moderator": moderator, "viewer": viewer,
+            "honey": honey, "outside": outside}

@@ -13,7 +13,6 @@ from oscar.core.loading import get_model
 from live import services
 from live.models import FlashSale, LivePurchase
 
-from .test_live_moderation import stage  # noqa: F401  (fixture)
 
 Line = get_model("basket", "Line")
 

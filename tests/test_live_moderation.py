@@ -1,42 +1,13 @@
 """Host and moderator actions in the live room, each checked on the server."""
 
-from datetime import timedelta
-from decimal import Decimal
+import asyncio
 
 import pytest
 from channels.db import database_sync_to_async
-from django.contrib.auth import get_user_model
-from django.utils import timezone
-from oscar.core.loading import get_model
-from oscar.test.factories import create_product
 
-from live.models import ChatMessage, LineupItem, LiveSession
-from market.models import Community
+from live.models import ChatMessage, LiveSession
 
 from .test_live_room import connect, receive_type
-
-ProductImage = get_model("catalogue", "ProductImage")
-
-
-@pytest.fixture
-def stage(transactional_db):
-    """A live session whose lineup holds one demo product, with a moderator and two viewers."""
-    User = get_user_model()
-    host = User.objects.create_user("stage_host", password="pw-123456")
-    moderator = User.objects.create_user("stage_mod", password="pw-123456")
-    viewer = User.objects.create_user("stage_viewer", password="pw-123456", last_name="胡", first_name="大爷")
-    session = LiveSession.objects.create(
-        title="桑梓蜂蜜助农直播", host=host, community=Community.objects.create(name="直播测试社区", slug="stage-test"),
-        status=LiveSession.Status.LIVE, scheduled_start=timezone.now() - timedelta(minutes=1),
-    )
-    session.moderators.add(moderator)
-    honey = create_product(title="桑梓土蜂蜜 500g", price=Decimal("68.00"), num_in_stock=200)
-    ProductImage.objects.create(product=honey, original="images/honey.jpg")
-    LineupItem.objects.create(session=session, product=honey, position=1, live_price=Decimal("49.90"))
-    outside = create_product(title="小庄黄桃 3斤", price=Decimal("29.80"), num_in_stock=50)
-    return {"session": session, "host": host, "moderator": moderator, "viewer": viewer,
-            "honey": honey, "outside": outside}
-
 
 async def joined(stage, who):
     communicator, connected, _ = await connect(stage["session"].pk, user=stage[who] if who else None)
@@ -160,4 +131,42 @@ async def test_likes_and_viewers_arrive_as_periodic_stats_not_one_by_one(stage, 
     while stats["viewers"] != 1:
         stats = await receive_type(viewer, "stats")
     assert stats["likes"] == 20
+    await viewer.disconnect()
+
+
+class FakeSocket:
+    """A viewer in another server process, as far as that process's hub is concerned."""
+
+    is_staff = False
+
+    def __init__(self):
+        self.frames = []
+
+    async def send(self, text_data):
+        self.frames.append(text_data)
+
+
+async def test_viewers_are_counted_across_server_processes_and_every_process_gets_every_event(stage, settings):
+    from live import fanout
+
+    settings.LIVE_STATS_INTERVAL = 0.2
+    viewer = await joined(stage, "viewer")
+    other_process = fanout.RoomHub(stage["session"].pk)  # a second process's hub on the same channel layer
+    await other_process.ready
+    remote = [FakeSocket() for _ in range(3)]
+    other_process.sockets.update(remote)
+    stats = await receive_type(viewer, "stats")
+    while stats["viewers"] != 4:
+        stats = await receive_type(viewer, "stats")
+    await viewer.send_json_to({"type": "chat", "text": "两个进程都能看到", "client_id": "x1"})
+    await receive_type(viewer, "chat")
+    for _ in range(20):
+        if all(any("两个进程都能看到" in f for f in s.frames) for s in remote):
+            break
+        await asyncio.sleep(0.05)
+    assert all(any("两个进程都能看到" in f for f in s.frames) for s in remote)
+    await other_process.stop()
+    stats = await receive_type(viewer, "stats")
+    while stats["viewers"] != 1:
+        stats = await receive_type(viewer, "stats")
     await viewer.disconnect()

@@ -1,6 +1,5 @@
 """The live room WebSocket, spoken the way the browser page speaks it (shared/docs/live-protocol.md)."""
 
-import json
 from datetime import timedelta
 
 import pytest

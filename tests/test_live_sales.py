@@ -13,7 +13,7 @@ from oscar.core.loading import get_model
 from live.models import FlashSale, LiveSession
 from market.models import PickupPoint
 
-from .test_live_moderation import joined, stage  # noqa: F401  (fixture)
+from .test_live_moderation import joined
 from .test_live_room import connect, receive_type
 
 Basket = get_model("basket", "Basket")
