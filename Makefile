@@ -45,7 +45,7 @@ setup: install
 
 run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, resident, elder / gongfu2026)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off
 
 test: install-dev system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

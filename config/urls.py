@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from live import views as live_views
 from market.views import ElderModeView
 
 urlpatterns = [
@@ -32,8 +33,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve,
                             {"document_root": settings.MEDIA_ROOT})]
     # HLS from nginx-rtmp (make ingest); in production the front web server serves this folder
-    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.LIVE_HLS_URL.lstrip("/"), serve,
-                            {"document_root": settings.LIVE_HLS_ROOT})]
+    urlpatterns += [re_path(r"^%s(?P<path>.+)$" % settings.LIVE_HLS_URL.lstrip("/"), live_views.hls)]
 
 # Wagtail serves everything else, starting with the home page at /.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -17,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from django.views.static import serve
 from django.views.generic.edit import CreateView, UpdateView
 
 from . import fanout, services
@@ -147,6 +148,14 @@ class ConsoleView(LoginRequiredMixin, DetailView):
             ctx["rtmp_url"] = settings.LIVE_RTMP_URL
             ctx["qr_svg"] = qr_svg(publish_url)
         return ctx
+
+
+def hls(request, path):
+    """The HLS folder nginx-rtmp writes, for when no front web server serves it (development)."""
+    response = serve(request, path, document_root=settings.LIVE_HLS_ROOT)
+    if path.endswith(".m3u8"):
+        response["Cache-Control"] = "no-cache"  # the live playlist changes every couple of seconds
+    return response
 
 
 def qr_svg(text):

@@ -180,3 +180,22 @@ def test_the_recording_becomes_the_replay_on_the_ended_session_page(client, tmp_
     assert session.replay.name.endswith(".mp4")
     html = client.get(session.get_absolute_url()).content.decode()
     assert f'src="{session.replay.url}"' in html and 'data-role="replay"' in html
+
+
+@pytest.mark.django_db
+def test_viewers_play_hls_by_session_id_and_never_see_the_stream_key(client, tmp_path, settings):
+    settings.LIVE_HLS_ROOT = tmp_path
+    live = LiveSession.objects.get(status="live")
+    html = client.get(live.get_absolute_url()).content.decode()
+    assert f'data-hls="/hls/session-{live.pk}/index.m3u8"' in html and live.stream_key not in html
+    assert "/static/vendor/hls.js/hls.min.js" in html  # from npm, not a CDN
+    (tmp_path / live.stream_key).mkdir()
+    (tmp_path / live.stream_key / "index.m3u8").write_text("#EXTM3U\n")
+    from live import ingest
+
+    ingest.link_hls_folder(live, live.stream_key)  # what on_publish does
+    response = client.get(f"/hls/session-{live.pk}/index.m3u8")
+    assert response.status_code == 200 and response["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert response["Cache-Control"] == "no-cache"
+    assert client.get("/hls/").status_code == 404
+    assert client.get(f"/hls/session-{live.pk}/").status_code == 404  # no folder listings

@@ -276,6 +276,10 @@ class Command(BaseCommand):
                     session.ended_at = start + timedelta(hours=1)
                 session.save()
             self.seed_lineup(session, village)
+            if created and status == LiveSession.Status.LIVE:
+                session.pinned = session.lineup.first()
+                session.announcement = "满 99 元包邮，朝阳街社区党群服务中心自提点周六开放"
+                session.save(update_fields=["pinned", "announcement"])
             if created and status != LiveSession.Status.SCHEDULED:
                 for user, text in ((users["elder"], "蜂蜜是今年的新蜜吗？"), (users["resident"], "已下单，周末去朝阳街自提！"),
                                    (users["host"], "欢迎大家，银发专柜的商品都可以到社区自提点取货。")):
