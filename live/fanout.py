@@ -104,7 +104,14 @@ class RoomHub:
     async def listen(self):
         """Take room messages off the channel layer."""
         while True:
-            message = await self.layer.receive(self.channel)
+            try:
+                message = await self.layer.receive(self.channel)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # e.g. Redis went away: keep listening once it is back
+                logger.exception("live room %s: channel layer receive failed", self.session_id)
+                await asyncio.sleep(1)
+                continue
             kind = message.get("type")
             if kind == "room.events":
                 self.push(*message["events"])
@@ -134,8 +141,12 @@ class RoomHub:
             last = loop.time()
             self.wakeup.clear()
             events, self.pending = self.pending, []
-            public = [event for event in events if event["type"] not in STAFF_ONLY]
-            frames = {False: public and encode(public), True: encode(events)}
+            try:
+                public = [event for event in events if event["type"] not in STAFF_ONLY]
+                frames = {False: public and encode(public), True: encode(events)}
+            except (TypeError, ValueError, KeyError):
+                logger.exception("live room %s: dropped events that cannot be encoded", self.session_id)
+                continue
             for socket in list(self.sockets):
                 frame = frames[socket.is_staff]
                 if not frame:
