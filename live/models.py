@@ -16,6 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# The auth group of community hosts (社区主理人), who schedule and run live sessions.
+HOSTS_GROUP = "社区主理人"
+
+
 def new_stream_key():
     return secrets.token_urlsafe(24)
 
@@ -238,7 +242,6 @@ class LivePurchase(models.Model):
     quantity = models.PositiveIntegerField(default=1)
     created = models.DateTimeField(auto_now_add=True)
     order = models.ForeignKey("order.Order", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    ordered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("直播下单")

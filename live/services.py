@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, DecimalField, F, Sum
+from django.db.models import Count, Exists, F, OuterRef, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from .models import ChatMessage, FlashSale, LineupItem, LivePurchase, LiveSessio
 
 Selector = get_class("partner.strategy", "Selector")
 Basket = get_model("basket", "Basket")
+OrderLine = get_model("order", "Line")
 
 MAX_CHAT_LENGTH = 200
 MAX_CLIENT_ID_LENGTH = 64
@@ -311,7 +312,7 @@ def flash_end_event(flash):
 
 def current_flash(session):
     """The session's flash sale that buyers can still claim, or None."""
-    flash = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
+    flash = FlashSale.objects.select_related("product").filter(session=session, ended_at__isnull=True).first()
     return flash if flash and flash.is_open(timezone.now()) else None
 
 
@@ -375,7 +376,7 @@ def claim_flash(flash_id, user, quantity):
     ``LivePurchase`` and the events to send.
     """
     with transaction.atomic():
-        flash = FlashSale.objects.select_for_update().get(pk=flash_id)
+        flash = FlashSale.objects.select_for_update(of=("self",)).select_related("product").get(pk=flash_id)
         now = timezone.now()
         if not flash.is_open(now):
             raise RoomError("sold_out", _("手慢了，秒杀已抢光或已结束"))
@@ -403,7 +404,9 @@ def buy(session, user, product_id, quantity=1, flash_id=None):
 
     A buyer who pressed the button on a flash sale sends its ``flash_id`` and
     gets ``sold_out`` if the sale is over, rather than the product at another
-    price. Returns the events to send to the room (a changed ``flash`` remaining).
+    price. The claim and the basket change are one transaction: if the basket
+    cannot take the units, the claim is undone with it. Returns the events to
+    send to the room (a changed ``flash`` remaining).
     """
     if not can_chat(user):
         raise RoomError("login_required", _("请先登录后再购买"))
@@ -415,33 +418,27 @@ def buy(session, user, product_id, quantity=1, flash_id=None):
     session.refresh_from_db(fields=["status"])
     if session.status != LiveSession.Status.LIVE:
         raise RoomError("not_allowed", _("直播还没开始，暂时不能下单"))
-    events = []
     flash = FlashSale.objects.filter(session=session, product_id=product_id, ended_at__isnull=True).first()
     if flash_id is not None:
         flash_id = whole_number(flash_id, 1, 2**63 - 1, "flash_id")
         if flash is None or flash.pk != flash_id:
             raise RoomError("sold_out", _("手慢了，秒杀已抢光或已结束"))
-    if flash and flash.is_open(timezone.now()):
-        purchase, events = claim_flash(flash.pk, user, quantity)
-    elif item.live_price is not None:
-        purchase = LivePurchase.objects.create(
-            session=session, user=user, product=item.product, price=item.live_price, quantity=quantity,
-        )
-    else:
-        purchase = None
-    basket = Basket.open.filter(owner=user).first() or Basket.open.create(owner=user)
-    basket.strategy = Selector().strategy(user=user)
-    info = basket.strategy.fetch_for_product(item.product)
-    line_quantity = basket.line_quantity(item.product, info.stockrecord) + quantity
-    allowed, reason = info.availability.is_purchase_permitted(line_quantity)
-    if not allowed:
-        if purchase and purchase.flash_id:
-            # give the units back: this buyer cannot take them after all
-            FlashSale.objects.filter(pk=purchase.flash_id).update(sold=F("sold") - quantity)
-        if purchase:
-            purchase.delete()
-        raise RoomError("sold_out", reason or _("库存不足"))
-    basket.add_product(item.product, quantity)
+    with transaction.atomic():
+        events = []
+        if flash and flash.is_open(timezone.now()):
+            _purchase, events = claim_flash(flash.pk, user, quantity)
+        elif item.live_price is not None:
+            LivePurchase.objects.create(
+                session=session, user=user, product=item.product, price=item.live_price, quantity=quantity,
+            )
+        basket = Basket.open.filter(owner=user).first() or Basket.open.create(owner=user)
+        basket.strategy = Selector().strategy(user=user)
+        info = basket.strategy.fetch_for_product(item.product)
+        line_quantity = basket.line_quantity(item.product, info.stockrecord) + quantity
+        allowed, reason = info.availability.is_purchase_permitted(line_quantity)
+        if not allowed:
+            raise RoomError("sold_out", reason or _("库存不足"))
+        basket.add_product(item.product, quantity)
     return events
 
 
@@ -455,7 +452,7 @@ def record_order(order):
             user_id=order.user_id, product_id=line.product_id, order__isnull=True
         )
         session_ids = set(purchases.values_list("session_id", flat=True))
-        purchases.update(order=order, ordered_at=order.date_placed)
+        purchases.update(order=order)
         for session_id in session_ids:
             notices.append((session_id, {
                 "type": "order", "buyer": mask_name(order.user),
@@ -465,15 +462,21 @@ def record_order(order):
 
 
 def figures(session):
-    """The console's live figures: orders, units and GMV from the room, by minute too."""
-    placed = LivePurchase.objects.filter(session=session, order__isnull=False)
-    totals = placed.aggregate(
-        orders=Count("order", distinct=True), units=Sum("quantity"),
-        gmv=Sum(F("price") * F("quantity"), output_field=DecimalField(max_digits=14, decimal_places=2)),
+    """The console's live figures: orders, units and GMV from the room, by minute too.
+
+    Counted from the order lines customers actually paid for, not from the
+    presses of 立即购买 behind them (a buyer may change the quantity at checkout).
+    """
+    from_room = LivePurchase.objects.filter(
+        session=session, order_id=OuterRef("order_id"), product_id=OuterRef("product_id")
+    )
+    lines = OrderLine.objects.filter(Exists(from_room))
+    totals = lines.aggregate(
+        orders=Count("order", distinct=True), units=Sum("quantity"), gmv=Sum("line_price_incl_tax"),
     )
     gmv = Decimal(totals["gmv"] or 0)
     per_minute = (
-        placed.annotate(minute=TruncMinute("ordered_at")).values("minute")
+        lines.annotate(minute=TruncMinute("order__date_placed")).values("minute")
         .annotate(units=Sum("quantity")).order_by("minute")
     )
     return {

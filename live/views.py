@@ -22,9 +22,7 @@ from django.views.generic.edit import CreateView, UpdateView
 
 from . import fanout, services
 from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
-from .models import LiveSession
-
-HOSTS_GROUP = "社区主理人"
+from .models import HOSTS_GROUP, LiveSession
 
 
 def is_community_host(user):

@@ -196,3 +196,27 @@ async def test_chat_is_rate_limited_per_user(stage):
     error = await receive_type(viewer, "error")
     assert error["code"] == "rate_limited" and "太快" in error["message"]
     await viewer.disconnect()
+
+
+@pytest.mark.django_db
+def test_live_prices_cost_the_shop_one_query_per_page_not_one_per_product(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from live.models import LineupItem, LivePurchase
+    from tests.conftest import login_client
+
+    login_client(client, "resident")
+    client.get("/shop/")  # warm caches (site, categories, thumbnails)
+    with CaptureQueriesContext(connection) as before:
+        client.get("/shop/")
+    session = LiveSession.objects.get(status="live")
+    item = LineupItem.objects.filter(session=session).first()
+    resident = get_user_model().objects.get(username="resident")
+    LivePurchase.objects.create(session=session, user=resident, product=item.product, price=item.live_price)
+    with CaptureQueriesContext(connection) as after:
+        html = client.get("/shop/").content.decode()
+    live_queries = [q["sql"] for q in after.captured_queries if "live_livepurchase" in q["sql"]]
+    assert len(live_queries) == 1, live_queries
+    assert len(after.captured_queries) <= len(before.captured_queries) + 1
+    assert f"¥{item.live_price}" in html  # the resident sees the live price they pressed 立即购买 for

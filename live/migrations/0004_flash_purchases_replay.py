@@ -41,7 +41,6 @@ class Migration(migrations.Migration):
                 ('price', models.DecimalField(decimal_places=2, max_digits=10)),
                 ('quantity', models.PositiveIntegerField(default=1)),
                 ('created', models.DateTimeField(auto_now_add=True)),
-                ('ordered_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={
                 'verbose_name': '直播下单',

@@ -7,7 +7,6 @@ the buyer claimed; otherwise the lineup's live price while the session is
 live. Anything else is the shop price.
 """
 
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.partner import strategy
@@ -38,27 +37,30 @@ class LiveStrategy(strategy.Default):
         super().__init__(request)
         if user is not None and user.is_authenticated:
             self.user = user
-        self._live = {}
+        self._open_purchases = None
 
     def live_terms(self, product):
         """(price, claimed units or None) from this user's open live purchases of the product, or None."""
         if self.user is None or product.pk is None:
             return None
-        if product.pk not in self._live:
-            self._live[product.pk] = self._find_live_terms(product)
-        return self._live[product.pk]
+        if self._open_purchases is None:
+            # one query per request, however many products the page prices (usually none match)
+            from live.models import LivePurchase
 
-    def _find_live_terms(self, product):
-        from live.models import LineupItem, LivePurchase, LiveSession
+            self._open_purchases = {}
+            for purchase in (LivePurchase.objects.filter(user=self.user, order__isnull=True)
+                             .select_related("flash", "session").order_by("-created")):
+                self._open_purchases.setdefault(purchase.product_id, []).append(purchase)
+        purchases = self._open_purchases.get(product.pk)
+        return self._terms(product, purchases) if purchases else None
+
+    def _terms(self, product, purchases):
+        from live.models import LineupItem, LiveSession
 
         now = timezone.now()
-        open_purchases = (
-            LivePurchase.objects.filter(user=self.user, product=product, order__isnull=True)
-            .select_related("flash", "session").order_by("-created")
-        )
-        for purchase in open_purchases:
+        for purchase in purchases:  # newest first
             if purchase.flash_id and purchase.flash.holds_price(now):
-                claimed = open_purchases.filter(flash=purchase.flash).aggregate(n=Sum("quantity"))["n"]
+                claimed = sum(p.quantity for p in purchases if p.flash_id == purchase.flash_id)
                 return purchase.price, claimed
             if purchase.session.status != LiveSession.Status.LIVE:
                 continue

@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 from PIL import Image, ImageDraw, ImageFont
 
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
-from live.models import ChatMessage, LineupItem, LiveSession
+from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import Community, PickupPoint, Village
 from market.views import SILVER_CATEGORY_SLUG
 
@@ -37,7 +37,6 @@ StockRecord = get_model("partner", "StockRecord")
 Country = get_model("address", "Country")
 
 DEMO_PASSWORD = "gongfu2026"
-HOSTS_GROUP = "社区主理人"
 SECRETARIES_GROUP = "第一书记"
 
 COMMUNITIES = [
