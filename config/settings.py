@@ -9,6 +9,7 @@ deployment settings and refuses to start without a secret key and hosts.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,26 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def local_secret(name):
+    """A random secret kept in var/local-secrets.json (development only); made on first use."""
+    import json
+    import secrets
+
+    path = Path(os.environ.get("LOCAL_SECRETS_FILE", BASE_DIR / "var" / "local-secrets.json"))
+    try:
+        values = json.loads(path.read_text())
+    except (OSError, ValueError):
+        values = {}
+    if name not in values:
+        values[name] = secrets.token_urlsafe(50)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(values))
+        os.chmod(tmp, 0o600)
+        tmp.replace(path)
+    return values[name]
+
+
 PRODUCTION = os.environ.get("DJANGO_ENV", "development").lower() == "production"
 
 if PRODUCTION:
@@ -38,10 +59,9 @@ if PRODUCTION:
         )
     DEBUG = False
 else:
-    # A fixed development key: only ever used without DJANGO_ENV=production.
-    SECRET_KEY = os.environ.get(
-        "DJANGO_SECRET_KEY", "dev-only-insecure-key-gongfu-not-for-production"
-    )
+    # Outside production the secrets come from var/local-secrets.json, made at random on first
+    # start (and ignored by git), so no published key or token is ever accepted.
+    SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY") or local_secret("secret_key")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver,[::1]")
     DEBUG = env_bool("DJANGO_DEBUG", True)
 
@@ -80,13 +100,13 @@ INSTALLED_APPS = [
     "oscar.apps.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
-    "oscar.apps.dashboard.apps.DashboardConfig",
+    "market.dashboard.apps.DashboardConfig",
     "oscar.apps.dashboard.reports.apps.ReportsDashboardConfig",
     "oscar.apps.dashboard.users.apps.UsersDashboardConfig",
-    "oscar.apps.dashboard.orders.apps.OrdersDashboardConfig",
-    "oscar.apps.dashboard.catalogue.apps.CatalogueDashboardConfig",
+    "market.dashboard.orders.apps.OrdersDashboardConfig",
+    "market.dashboard.catalogue.apps.CatalogueDashboardConfig",
     "oscar.apps.dashboard.offers.apps.OffersDashboardConfig",
-    "oscar.apps.dashboard.partners.apps.PartnersDashboardConfig",
+    "market.dashboard.partners.apps.PartnersDashboardConfig",
     "oscar.apps.dashboard.pages.apps.PagesDashboardConfig",
     "oscar.apps.dashboard.ranges.apps.RangesDashboardConfig",
     "oscar.apps.dashboard.reviews.apps.ReviewsDashboardConfig",
@@ -114,10 +134,16 @@ INSTALLED_APPS = [
     "taggit",
     # Channels
     "channels",
+    # Security and background work
+    "csp",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.SiteCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.SiteLanguageMiddleware",
@@ -129,6 +155,8 @@ MIDDLEWARE = [
     "oscar.apps.basket.middleware.BasketMiddleware",
     "django.contrib.flatpages.middleware.FlatpageFallbackMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # last, as django-axes asks: turns a locked-out login into its lockout page
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -200,6 +228,8 @@ else:
 
 # --- Auth: one login for the shop, the dashboard, Wagtail and the live room --
 AUTHENTICATION_BACKENDS = [
+    # first: refuses every login form (ours, Oscar's, the admin's) while an account or address is locked out
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "oscar.apps.customer.auth_backends.EmailBackend",
 ]
@@ -213,6 +243,21 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, logins from there are refused for AXES_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Behind the front nginx the client's address is the last hop it adds to X-Forwarded-For.
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", 1 if PRODUCTION else 0)) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if PRODUCTION else ("REMOTE_ADDR",)
+)
 
 # --- Locale ----------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -271,6 +316,47 @@ HAYSTACK_CONNECTIONS = {
 }
 HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
 OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}  # Whoosh cannot facet
+# Reviews only from signed-in residents, shown after an operator approves them.
+OSCAR_ALLOW_ANON_REVIEWS = False
+OSCAR_MODERATE_REVIEWS = True
+
+# Order statuses (pay at pickup: placed, at the pickup point, collected; or cancelled).
+ORDER_STATUS_PLACED = "待备货"
+ORDER_STATUS_AT_PICKUP = "已送达自提点"
+ORDER_STATUS_COLLECTED = "已取货"
+ORDER_STATUS_CANCELLED = "已取消"
+OSCAR_INITIAL_ORDER_STATUS = ORDER_STATUS_PLACED
+OSCAR_INITIAL_LINE_STATUS = ORDER_STATUS_PLACED
+OSCAR_ORDER_STATUS_PIPELINE = {
+    ORDER_STATUS_PLACED: (ORDER_STATUS_AT_PICKUP, ORDER_STATUS_CANCELLED),
+    ORDER_STATUS_AT_PICKUP: (ORDER_STATUS_COLLECTED, ORDER_STATUS_CANCELLED),
+    ORDER_STATUS_COLLECTED: (),
+    ORDER_STATUS_CANCELLED: (),
+}
+OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
+OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
+
+# Limits against hoarding stock with pay-at-pickup orders.
+SHOP_MAX_UNITS_PER_ORDER = int(os.environ.get("SHOP_MAX_UNITS_PER_ORDER", 20))  # per product, unless it sets its own
+SHOP_MAX_OPEN_UNPAID_ORDERS = int(os.environ.get("SHOP_MAX_OPEN_UNPAID_ORDERS", 3))  # per account
+SHOP_PICKUP_DAYS = int(os.environ.get("SHOP_PICKUP_DAYS", 7))  # uncollected pickup orders are cancelled after
+# Live and flash prices below this share of the shop price need the village secretary's approval.
+LIVE_PRICE_FLOOR_PERCENT = int(os.environ.get("LIVE_PRICE_FLOOR_PERCENT", 70))
+LIVE_PRICE_PER_USER_LIMIT = int(os.environ.get("LIVE_PRICE_PER_USER_LIMIT", 10))  # units at a live price, per session
+
+# --- Uploads: every image that enters the site ---------------------------------
+IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+IMAGE_UPLOAD_MAX_PIXELS = int(os.environ.get("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000))
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = IMAGE_UPLOAD_MAX_BYTES
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = IMAGE_UPLOAD_MAX_PIXELS
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024  # form fields other than files
+
+# --- Background work: django-tasks, database backend (make run starts its worker) --
+TASKS = {
+    # Wagtail's own small jobs (reference index, image renditions) stay immediate.
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"},
+    "background": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]},
+}
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "共富超市 · 幸福直播间"
@@ -278,17 +364,47 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in email
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt", "csv"]
+# The admin calls no outside server: no avatars from gravatar.com, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Live room -----------------------------------------------------------------
 LIVE_CHAT_HISTORY = 50
+
+# --- Content-Security-Policy (django-csp): scripts only from this site; the few inline
+# scripts Oscar's templates need carry the per-request nonce. --------------------------
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],  # Oscar's and Wagtail's style attributes
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:"],  # hls.js plays through MediaSource blobs
+        "worker-src": [SELF, "blob:"],
+        "connect-src": [SELF],  # 'self' covers the same-origin WebSocket
+        "font-src": [SELF, "data:"],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
 
 # --- Production hardening ------------------------------------------------------
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 31536000))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Both are hard to undo for a whole domain: opt in once every subdomain serves HTTPS.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    SILENCED_SYSTEM_CHECKS = [
+        check for check, on in (("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+                                ("security.W021", SECURE_HSTS_PRELOAD)) if not on
+    ]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     OSCAR_BASKET_COOKIE_SECURE = True
@@ -306,10 +422,15 @@ LIVE_STATS_INTERVAL = float(os.environ.get("LIVE_STATS_INTERVAL", 2.0))  # secon
 LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most one frame per socket per window
 LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
 LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once
+LIVE_LIKES_PER_SECOND = int(os.environ.get("LIVE_LIKES_PER_SECOND", 20))  # per user, the rest are refused
+LIVE_MAX_FRAME_BYTES = int(os.environ.get("LIVE_MAX_FRAME_BYTES", 4096))  # client frames; the server caps at 16 KiB
+LIVE_MAX_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_SOCKETS_PER_ADDRESS", 20))  # per process
 LIVE_HLS_ROOT = Path(os.environ.get("LIVE_HLS_ROOT", BASE_DIR / "var" / "hls"))
 LIVE_HLS_URL = os.environ.get("LIVE_HLS_URL", "/hls/")
 LIVE_RECORDINGS_ROOT = Path(os.environ.get("LIVE_RECORDINGS_ROOT", BASE_DIR / "var" / "recordings"))
 LIVE_RTMP_URL = os.environ.get("LIVE_RTMP_URL", "rtmp://127.0.0.1:1935/live")
 LIVE_RTMP_PORT = int(os.environ.get("LIVE_RTMP_PORT", 1935))
 # nginx-rtmp's callbacks carry this token; without it, on_publish/on_publish_done refuse.
-LIVE_RTMP_CALLBACK_TOKEN = os.environ.get("LIVE_RTMP_CALLBACK_TOKEN", "" if PRODUCTION else "dev-rtmp-token")
+LIVE_RTMP_CALLBACK_TOKEN = os.environ.get("LIVE_RTMP_CALLBACK_TOKEN") or (
+    "" if PRODUCTION else local_secret("rtmp_callback_token")
+)

@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from market.images import CheckedImageField
 from market.models import Community
 
 from .models import LineupItem, LiveSession
@@ -17,6 +18,7 @@ class LiveSessionForm(forms.ModelForm):
     class Meta:
         model = LiveSession
         fields = ["title", "description", "cover", "community", "village", "scheduled_start"]
+        field_classes = {"cover": CheckedImageField}
         widgets = {
             "scheduled_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
             "description": forms.Textarea(attrs={"rows": 3}),

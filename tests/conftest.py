@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.test import RequestFactory
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
@@ -30,7 +31,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def login_client(client, username):
-    assert client.login(username=username, password=DEMO_PASSWORD), f"demo user {username} cannot log in"
+    # django-axes checks every authentication against its lockouts, so it needs the request
+    logged_in = client.login(request=RequestFactory().post("/accounts/login/"), username=username,
+                             password=DEMO_PASSWORD)
+    assert logged_in, f"demo user {username} cannot log in"
     return client
 
 

@@ -9,3 +9,16 @@ register = template.Library()
 def display_name(user):
     """A user's name as other residents see it (胡奶奶), or their username."""
     return _display_name(user) or ""
+
+
+@register.simple_tag
+def room_strings():
+    """The room script's words in the page's language (printed with json_script: no inline script)."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "connecting": _("连接中…"), "online": _("已连接"), "reconnecting": _("网络断开，正在重连…"),
+        "live": _("直播中"), "ended": _("已结束"), "scheduled": _("未开播"),
+        "justOrdered": _("刚刚下单"), "soldOut": _("已抢光"), "expired": _("已结束"), "stopped": _("已结束"),
+        "hide": _("隐藏"), "mute": _("禁言10分钟"), "muted": _("已禁言"), "endedNote": _("直播已结束"),
+    }

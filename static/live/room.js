@@ -4,7 +4,8 @@
   "use strict";
   var root = document.getElementById("live-room");
   if (!root) return;
-  var t = window.LIVE_I18N || {};
+  var strings = document.getElementById("live-i18n");
+  var t = strings ? JSON.parse(strings.textContent) : {};
   var isModerator = root.dataset.moderator === "1";
   var loggedIn = root.dataset.loggedIn === "1";
   function $(role) { return root.querySelector('[data-role="' + role + '"]'); }

@@ -1,0 +1,1 @@
+default_app_config = 'market.dashboard.partners.apps.PartnersDashboardConfig'
