@@ -340,8 +340,6 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PI
 SHOP_MAX_UNITS_PER_ORDER = int(os.environ.get("SHOP_MAX_UNITS_PER_ORDER", 20))  # per product, unless it sets its own
 SHOP_MAX_OPEN_UNPAID_ORDERS = int(os.environ.get("SHOP_MAX_OPEN_UNPAID_ORDERS", 3))  # per account
 SHOP_PICKUP_DAYS = int(os.environ.get("SHOP_PICKUP_DAYS", 7))  # uncollected pickup orders are cancelled after
-# Live and flash prices below this share of the shop price need the village secretary's approval.
-LIVE_PRICE_FLOOR_PERCENT = int(os.environ.get("LIVE_PRICE_FLOOR_PERCENT", 70))
 LIVE_PRICE_PER_USER_LIMIT = int(os.environ.get("LIVE_PRICE_PER_USER_LIMIT", 10))  # units at a live price, per session
 
 # --- Uploads: every image that enters the site ---------------------------------

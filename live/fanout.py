@@ -49,6 +49,11 @@ async def broadcast(session_id, *events):
     await get_channel_layer().group_send(room_group(session_id), {"type": "room.events", "events": list(events)})
 
 
+async def recheck_rights(session_id):
+    """Someone's rights in a room changed: every process re-checks its staff sockets now."""
+    await get_channel_layer().group_send(room_group(session_id), {"type": "room.rights"})
+
+
 class RoomHub:
     """This process's viewers of one room."""
 
@@ -62,6 +67,7 @@ class RoomHub:
         self.wakeup = asyncio.Event()
         self.peers = {}  # other hubs of this room: hub id -> (viewers, when heard)
         self.likes_to_store = 0
+        self.like_budget = {}  # user id -> (second, likes taken in it)
         self.likes = None
         self.last_stats = None
         self.tasks = []
@@ -96,8 +102,24 @@ class RoomHub:
     def count_message(self):
         return {"type": "hub.count", "hub": self.id, "viewers": len(self.sockets)}
 
-    def add_likes(self, count):
-        self.likes_to_store += count
+    def add_likes(self, user_id, count):
+        """Count a user's likes, at most LIVE_LIKES_PER_SECOND a second; return how many were taken."""
+        second = int(asyncio.get_running_loop().time())
+        last_second, taken = self.like_budget.get(user_id, (second, 0))
+        if last_second != second:
+            taken = 0
+        allowed = max(0, min(count, settings.LIVE_LIKES_PER_SECOND - taken))
+        self.like_budget[user_id] = (second, taken + allowed)
+        self.likes_to_store += allowed
+        return allowed
+
+    async def recheck_rights(self):
+        """Sockets that lost the host's or a moderator's rights stop getting staff-only events."""
+        for socket in [s for s in self.sockets if s.is_staff]:
+            try:
+                await socket.recheck_rights()
+            except Exception:
+                logger.exception("live room %s: could not re-check a viewer's rights", self.session_id)
 
     # -- the three loops ----------------------------------------------------------
 
@@ -119,6 +141,8 @@ class RoomHub:
                 self.peers[message["hub"]] = (message["viewers"], asyncio.get_running_loop().time())
             elif kind == "hub.gone":
                 self.peers.pop(message["hub"], None)
+            elif kind == "room.rights":
+                await self.recheck_rights()
 
     def push(self, *events):
         self.pending.extend(events)
@@ -164,6 +188,9 @@ class RoomHub:
                 likes, self.likes_to_store = self.likes_to_store, 0
                 self.likes = await database_sync_to_async(services.store_likes)(self.session_id, likes)
                 await self.layer.group_send(self.group, self.count_message())
+                await self.recheck_rights()
+                second = int(asyncio.get_running_loop().time())
+                self.like_budget = {user: used for user, used in self.like_budget.items() if used[0] == second}
                 ended = await database_sync_to_async(services.expire_flash)(self.session_id)
                 if ended:
                     await broadcast(self.session_id, *ended)

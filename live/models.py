@@ -125,8 +125,18 @@ class LiveSession(models.Model):
         self.save(update_fields=["stream_key"])
 
 
+class PriceStatus(models.TextChoices):
+    APPROVED = "approved", _("可用")
+    PENDING = "pending", _("待第一书记批准")
+    REFUSED = "refused", _("第一书记未批准")
+
+
 class LineupItem(models.Model):
-    """A product in a session's lineup (带货清单), in order, with an optional live-only price."""
+    """A product in a session's lineup (带货清单), in order, with an optional live-only price.
+
+    A live price below the product's village floor (``market.Village.price_floor_percent``
+    of the shop price) waits for the village's first secretary (``price_status``).
+    """
 
     session = models.ForeignKey(
         LiveSession, on_delete=models.CASCADE, related_name="lineup", verbose_name=_("直播场次"),
@@ -136,6 +146,12 @@ class LineupItem(models.Model):
     )
     position = models.PositiveSmallIntegerField(_("顺序"), default=0)
     live_price = models.DecimalField(_("直播价"), max_digits=10, decimal_places=2, null=True, blank=True)
+    # A live price below the village's floor applies only once its first secretary approves it.
+    price_status = models.CharField(_("直播价审批"), max_length=16, choices=PriceStatus.choices,
+                                    default=PriceStatus.APPROVED)
+    approved_price = models.DecimalField(_("已批准的最低价"), max_digits=10, decimal_places=2, null=True, blank=True)
+    price_decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                         blank=True, related_name="+", verbose_name=_("审批人"))
 
     class Meta:
         verbose_name = _("直播商品")
@@ -145,6 +161,17 @@ class LineupItem(models.Model):
 
     def __str__(self):
         return str(self.product)
+
+    def save(self, *args, **kwargs):
+        from .pricing import review_lineup_price
+
+        review_lineup_price(self)
+        super().save(*args, **kwargs)
+
+    @property
+    def effective_live_price(self):
+        """The live price buyers get: None while it waits for (or was refused) approval."""
+        return self.live_price if self.price_status == PriceStatus.APPROVED else None
 
 
 class Mute(models.Model):

@@ -12,13 +12,14 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
-from .models import ChatMessage, FlashSale, LineupItem, LivePurchase, LiveSession, Mute
+from . import pricing
+from .models import HOSTS_GROUP, ChatMessage, FlashSale, LineupItem, LivePurchase, LiveSession, Mute
 
 Selector = get_class("partner.strategy", "Selector")
 Basket = get_model("basket", "Basket")
@@ -71,14 +72,23 @@ def can_chat(user):
 
 
 def is_host(session, user):
-    """The session's host, or platform staff."""
-    return bool(user and user.is_authenticated and (user.pk == session.host_id or user.is_staff))
+    """Platform staff, or the session's host while still a community host of its community.
+
+    Read from the database every time, not from the user object a socket
+    loaded when it connected: rights taken away take effect at once.
+    """
+    if not (user and user.is_authenticated):
+        return False
+    return get_user_model().objects.filter(pk=user.pk, is_active=True).filter(
+        Q(is_staff=True)
+        | Q(pk=session.host_id, groups__name=HOSTS_GROUP, hosted_communities=session.community_id)
+    ).exists()
 
 
 def can_moderate(session, user):
-    """The host, staff, or a moderator (场控) appointed for this session."""
+    """The host, staff, or a moderator (场控) appointed for this session (checked in the database)."""
     return is_host(session, user) or bool(
-        user and user.is_authenticated and session.moderators.filter(pk=user.pk).exists()
+        user and user.is_authenticated and session.moderators.filter(pk=user.pk, is_active=True).exists()
     )
 
 
@@ -122,7 +132,7 @@ def product_card(item):
         "id": product.pk,
         "title": product.get_title(),
         "price": str(info.price.incl_tax) if info.price.exists else None,
-        "live_price": None if item.live_price is None else str(item.live_price),
+        "live_price": None if item.effective_live_price is None else str(item.effective_live_price),
         "image": image.original.url if hasattr(image, "original") else None,
         "url": product.get_absolute_url(),
         "stock": info.stockrecord.net_stock_level if info.stockrecord else 0,
@@ -343,8 +353,12 @@ def start_flash(session, user, product_id, price, quantity, per_user_limit, dura
     session.refresh_from_db(fields=["status"])  # a room's socket may have opened before the stream went live
     if session.status != LiveSession.Status.LIVE:
         raise RoomError("not_allowed", _("开播后才能发起秒杀"))
-    if not LineupItem.objects.filter(session=session, product_id=product_id).exists():
+    item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id).first()
+    if item is None:
         raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
+    approved = item.approved_price if item.price_status == pricing.PriceStatus.APPROVED else None
+    if pricing.needs_approval(item.product, price, approved):
+        raise RoomError("not_allowed", _("秒杀价低于帮扶村设定的底价，需要先在商品清单里提交直播价，由第一书记批准"))
     events = []
     with transaction.atomic():
         for running in FlashSale.objects.select_for_update().filter(session=session, ended_at__isnull=True):
@@ -418,19 +432,20 @@ def buy(session, user, product_id, quantity=1, flash_id=None):
     session.refresh_from_db(fields=["status"])
     if session.status != LiveSession.Status.LIVE:
         raise RoomError("not_allowed", _("直播还没开始，暂时不能下单"))
-    flash = FlashSale.objects.filter(session=session, product_id=product_id, ended_at__isnull=True).first()
     if flash_id is not None:
         flash_id = whole_number(flash_id, 1, 2**63 - 1, "flash_id")
-        if flash is None or flash.pk != flash_id:
+        if not FlashSale.objects.filter(pk=flash_id, session=session, product_id=product_id).exists():
             raise RoomError("sold_out", _("手慢了，秒杀已抢光或已结束"))
+    else:
+        flash = FlashSale.objects.filter(session=session, product_id=product_id, ended_at__isnull=True).first()
+        flash_id = flash.pk if flash and flash.is_open(timezone.now()) else None
     with transaction.atomic():
         events = []
-        if flash and flash.is_open(timezone.now()):
-            _purchase, events = claim_flash(flash.pk, user, quantity)
-        elif item.live_price is not None:
-            LivePurchase.objects.create(
-                session=session, user=user, product=item.product, price=item.live_price, quantity=quantity,
-            )
+        if flash_id is not None:
+            # claim_flash refuses a sale that is not open at this instant (ended, sold out or past ends_at)
+            _purchase, events = claim_flash(flash_id, user, quantity)
+        elif item.effective_live_price is not None:
+            claim_live_price(session, user, item, quantity)
         basket = Basket.open.filter(owner=user).first() or Basket.open.create(owner=user)
         basket.strategy = Selector().strategy(user=user)
         info = basket.strategy.fetch_for_product(item.product)
@@ -440,6 +455,18 @@ def buy(session, user, product_id, quantity=1, flash_id=None):
             raise RoomError("sold_out", reason or _("库存不足"))
         basket.add_product(item.product, quantity)
     return events
+
+
+def claim_live_price(session, user, item, quantity):
+    """Units at the session's live price, at most LIVE_PRICE_PER_USER_LIMIT per buyer and session."""
+    bought = (LivePurchase.objects.filter(session=session, user=user, product=item.product, flash__isnull=True)
+              .aggregate(n=Sum("quantity"))["n"] or 0)
+    limit = settings.LIVE_PRICE_PER_USER_LIMIT
+    if bought + quantity > limit:
+        raise RoomError("limit_reached", _("直播价每人限购 %(n)d 件") % {"n": limit})
+    return LivePurchase.objects.create(
+        session=session, user=user, product=item.product, price=item.effective_live_price, quantity=quantity,
+    )
 
 
 def record_order(order):

@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,7 +20,7 @@ from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from django.views.generic.edit import CreateView, UpdateView
 
-from . import fanout, services
+from . import fanout, pricing, services
 from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
 from .models import HOSTS_GROUP, LiveSession
 
@@ -116,9 +116,12 @@ class LiveSessionCreateView(SessionFormMixin, CreateView):
 
 
 class LiveSessionUpdateView(SessionFormMixin, UpdateView):
-    def get_queryset(self):
-        sessions = LiveSession.objects.exclude(status=LiveSession.Status.CANCELLED)
-        return sessions if self.request.user.is_staff else sessions.filter(host=self.request.user)
+    def get_object(self, queryset=None):
+        session = get_object_or_404(LiveSession.objects.exclude(status=LiveSession.Status.CANCELLED),
+                                    pk=self.kwargs["pk"])
+        if not services.is_host(session, self.request.user):
+            raise PermissionDenied
+        return session
 
 
 class ConsoleView(LoginRequiredMixin, DetailView):
@@ -188,6 +191,8 @@ def moderators(request, pk):
         remove = request.POST["remove"]
         if remove.isdigit():
             session.moderators.remove(*session.moderators.filter(pk=int(remove)))
+            # sockets of the dismissed moderator stop getting the console's figures at once
+            async_to_sync(fanout.recheck_rights)(session.pk)
         return redirect("live:console", pk=pk)
     form = ModeratorForm(request.POST)
     if form.is_valid():
@@ -236,3 +241,24 @@ def safe_next(request, default):
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return target
     return default
+
+
+class PriceApprovalListView(LoginRequiredMixin, ListView):
+    """/live/prices/: a first secretary's queue of live prices below their village's floor."""
+
+    template_name = "live/price_approvals.html"
+    context_object_name = "items"
+
+    def get_queryset(self):
+        return pricing.pending_for(self.request.user)
+
+
+@login_required
+@require_POST
+def decide_price(request, pk):
+    """Approve or refuse one pending live price; only the product's village's secretaries may."""
+    approve = request.POST.get("decision") == "approve"
+    if not pricing.decide(pk, request.user, approve):
+        raise Http404
+    messages.success(request, _("已批准这个直播价") if approve else _("已拒绝这个直播价"))
+    return redirect("live:prices")

@@ -19,6 +19,9 @@ class MarketConfig(AppConfig):
         for model in (get_model("catalogue", "Product"), get_model("catalogue", "Category")):
             pre_save.connect(clean_description, sender=model, dispatch_uid=f"clean-{model.__name__}")
         post_migrate.connect(receivers.site_from_setting, sender=self)
+        from oscar.apps.order.signals import order_placed
+
+        order_placed.connect(receivers.schedule_pickup_deadline, dispatch_uid="pickup-deadline")
 
         # A backstop behind market.images: Pillow itself refuses anything twice this size.
         from PIL import Image

@@ -9,6 +9,7 @@ and its products are the ones with that partner's stock records. A
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -71,6 +72,11 @@ class Village(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="villages", verbose_name=_("第一书记"),
     )
+    price_floor_percent = models.PositiveSmallIntegerField(
+        _("直播底价（占售价的百分比）"), default=70,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text=_("直播价或秒杀价低于这个比例时，需要第一书记批准"),
+    )
 
     class Meta:
         verbose_name = _("帮扶村")
@@ -79,6 +85,10 @@ class Village(models.Model):
 
     def __str__(self):
         return self.name
+
+    def is_secretary(self, user):
+        """A first secretary of this village: one of its partner's users (checked in the database)."""
+        return bool(user and user.is_authenticated and self.partner.users.filter(pk=user.pk, is_active=True).exists())
 
     def products(self):
         """The public products this village sells (through its partner's stock)."""

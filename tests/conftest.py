@@ -6,13 +6,14 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management import call_command
 from django.test import RequestFactory
 from django.utils import timezone
 from oscar.core.loading import get_model
 from oscar.test.factories import create_product
 
-from live.models import LineupItem, LiveSession
+from live.models import HOSTS_GROUP, LineupItem, LiveSession
 from market.models import Community
 
 # Keep the tests' uploads and search index out of the developer's own.
@@ -28,6 +29,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The demo data, loaded once into the test database, as a new user gets it from make run."""
     with django_db_blocker.unblock():
         call_command("seed_demo", verbosity=0)
+
+
+def make_community_host(user, community):
+    """A 社区主理人: in the hosts group and one of the community's hosts (what host rights need)."""
+    user.groups.add(Group.objects.get_or_create(name=HOSTS_GROUP)[0])
+    community.hosts.add(user)
+    return user
 
 
 def login_client(client, username):
@@ -50,8 +58,10 @@ def stage(transactional_db):
     host = User.objects.create_user("stage_host", password="pw-123456")
     moderator = User.objects.create_user("stage_mod", password="pw-123456")
     viewer = User.objects.create_user("stage_viewer", password="pw-123456", last_name="胡", first_name="大爷")
+    community = Community.objects.create(name="直播测试社区", slug="stage-test")
+    make_community_host(host, community)
     session = LiveSession.objects.create(
-        title="桑梓蜂蜜助农直播", host=host, community=Community.objects.create(name="直播测试社区", slug="stage-test"),
+        title="桑梓蜂蜜助农直播", host=host, community=community,
         status=LiveSession.Status.LIVE, scheduled_start=timezone.now() - timedelta(minutes=1),
     )
     session.moderators.add(moderator)

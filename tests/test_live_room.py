@@ -14,7 +14,10 @@ from config.asgi import application
 from live.models import ChatMessage, LiveSession
 from market.models import Community
 
+from .conftest import make_community_host
+
 ORIGIN = (b"origin", b"http://testserver")
+HOST = (b"host", b"testserver")
 
 
 @pytest.fixture
@@ -24,6 +27,7 @@ def room(transactional_db):
     host = User.objects.create_user("room_host", password="pw-host-123", first_name="主理人")
     resident = User.objects.create_user("room_resident", password="pw-res-123", last_name="胡", first_name="奶奶")
     community = Community.objects.create(name="测试社区", slug="test-community")
+    make_community_host(host, community)
     session = LiveSession.objects.create(
         title="桑梓蜂蜜助农直播", host=host, community=community, status=LiveSession.Status.LIVE,
         scheduled_start=timezone.now() - timedelta(minutes=5),
@@ -41,7 +45,7 @@ def session_cookie(user):
 
 
 async def connect(session_id, user=None, language=None):
-    headers = [ORIGIN]
+    headers = [ORIGIN, HOST]
     if user is not None:
         headers.append(await database_sync_to_async(session_cookie)(user))
     if language:
@@ -160,14 +164,22 @@ async def test_binary_frame_is_rejected_with_invalid(room):
     await viewer.disconnect()
 
 
-async def test_unknown_session_closes_4404_and_cancelled_closes_4410(room):
-    _, connected, code = await connect(999999)
-    assert not connected and code == 4404
+async def closed_with(communicator):
+    """The socket was accepted (not refused with HTTP 403) and then closed: with which code?"""
+    message = await communicator.receive_output(timeout=3)
+    assert message["type"] == "websocket.close", message
+    return message.get("code")
+
+
+async def test_unknown_session_is_accepted_then_closed_4404_and_cancelled_4410(room):
+    communicator, connected, _ = await connect(999999)
+    assert connected, "refused with HTTP 403: a client could not tell not-found from forbidden"
+    assert await closed_with(communicator) == 4404
     session = room["session"]
     session.status = LiveSession.Status.CANCELLED
     await database_sync_to_async(session.save)()
-    _, connected, code = await connect(session.pk)
-    assert not connected and code == 4410
+    communicator, connected, _ = await connect(session.pk)
+    assert connected and await closed_with(communicator) == 4410
 
 
 async def test_foreign_origin_is_refused(room):

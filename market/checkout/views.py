@@ -1,11 +1,14 @@
 """Checkout views, forked from Oscar to let the resident choose how to pay."""
 
+from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.models import Source, SourceType
+
+from market.orders import open_unpaid_pickup_orders
 
 from .forms import PAY_AT_PICKUP, PaymentMethodForm
 
@@ -30,10 +33,22 @@ class PaymentMethodView(views.PaymentMethodView):
 class PaymentDetailsView(views.PaymentDetailsView):
     """Place the order; pay-at-pickup records an Oscar payment source, no money moves."""
 
+    pre_conditions = views.PaymentDetailsView.pre_conditions + ["check_open_unpaid_orders"]
+
     def check_payment_data_is_captured(self, request):
         if self.checkout_session.payment_method() != PAY_AT_PICKUP:
             raise FailedPreCondition(
                 url=reverse("checkout:payment-method"), message=_("请先选择付款方式")
+            )
+
+    def check_open_unpaid_orders(self, request):
+        """At most SHOP_MAX_OPEN_UNPAID_ORDERS pay-at-pickup orders open at once per account."""
+        limit = settings.SHOP_MAX_OPEN_UNPAID_ORDERS
+        if (self.checkout_session.payment_method() == PAY_AT_PICKUP
+                and open_unpaid_pickup_orders(request.user).count() >= limit):
+            raise FailedPreCondition(
+                url=reverse("customer:order-list"),
+                message=_("你已有 %(n)d 张到店付款的订单还没取货，请先取货或取消后再下单") % {"n": limit},
             )
 
     def get(self, request, *args, **kwargs):

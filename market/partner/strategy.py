@@ -3,10 +3,12 @@ Prices for this shop: Oscar's default strategy, plus the live room's prices.
 
 A product bought with 立即购买 in a live room carries that room's price into
 the basket: the flash price while the flash sale runs, for no more units than
-the buyer claimed; otherwise the lineup's live price while the session is
-live. Anything else is the shop price.
+the buyer claimed; otherwise the lineup's (approved) live price while the
+session is live, for no more units than the buyer took at it. Anything else
+is the shop price.
 """
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.partner import strategy
@@ -19,8 +21,26 @@ class Selector(strategy.Selector):
         return LiveStrategy(request, user)
 
 
+def max_per_order(stockrecord):
+    """Units of one product an order may take: the stock record's own cap, or the site's."""
+    return stockrecord.max_per_order or settings.SHOP_MAX_UNITS_PER_ORDER
+
+
+class PerOrderLimit(StockRequired):
+    """In stock, and no more units in one order than the product allows (no hoarding)."""
+
+    def __init__(self, num_available, limit):
+        super().__init__(num_available)
+        self.limit = limit
+
+    def is_purchase_permitted(self, quantity):
+        if quantity > self.limit:
+            return False, _("这件商品每单最多买 %(n)d 件") % {"n": self.limit}
+        return super().is_purchase_permitted(quantity)
+
+
 class ClaimedUnits(StockRequired):
-    """A flash-sale product: buyable up to the units the buyer claimed (and in stock)."""
+    """A product bought at a live or flash price: buyable up to the units the buyer took (and in stock)."""
 
     def __init__(self, num_available, claimed):
         super().__init__(min(num_available, claimed))
@@ -28,7 +48,7 @@ class ClaimedUnits(StockRequired):
 
     def is_purchase_permitted(self, quantity):
         if quantity > self.claimed:
-            return False, _("秒杀价每人限购，你抢到了 %(n)d 件") % {"n": self.claimed}
+            return False, _("直播价每人限购，你抢到了 %(n)d 件") % {"n": self.claimed}
         return super().is_purchase_permitted(quantity)
 
 
@@ -64,15 +84,13 @@ class LiveStrategy(strategy.Default):
                 return purchase.price, claimed
             if purchase.session.status != LiveSession.Status.LIVE:
                 continue
+            # live-price units (or a flash sale's, once it is over, at the live price): as many as were taken
+            claimed = sum(p.quantity for p in purchases if p.session_id == purchase.session_id)
             if not purchase.flash_id:
-                return purchase.price, None
-            # the flash sale is over: the session's live price, if it has one
-            live_price = (
-                LineupItem.objects.filter(session_id=purchase.session_id, product=product)
-                .values_list("live_price", flat=True).first()
-            )
-            if live_price is not None:
-                return live_price, None
+                return purchase.price, claimed
+            item = LineupItem.objects.filter(session_id=purchase.session_id, product=product).first()
+            if item and item.effective_live_price is not None:
+                return item.effective_live_price, claimed
         return None
 
     def pricing_policy(self, product, stockrecord):
@@ -84,5 +102,8 @@ class LiveStrategy(strategy.Default):
     def availability_policy(self, product, stockrecord):
         terms = self.live_terms(product)
         if terms and terms[1] is not None and stockrecord:
-            return ClaimedUnits(stockrecord.net_stock_level, terms[1])
-        return super().availability_policy(product, stockrecord)
+            return ClaimedUnits(stockrecord.net_stock_level, min(terms[1], max_per_order(stockrecord)))
+        policy = super().availability_policy(product, stockrecord)
+        if isinstance(policy, StockRequired):
+            return PerOrderLimit(stockrecord.net_stock_level, max_per_order(stockrecord))
+        return policy
