@@ -10,19 +10,24 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup test install install-dev system frontend ingest bench messages clean
+.PHONY: run setup test install install-dev system frontend ingest bench messages clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+# constraints.txt pins the whole dependency tree (pip-compile, see `make lock`).
+$(VENV)/.installed: requirements.txt constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt -c constraints.txt
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt constraints.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt -c constraints.txt
 	touch $@
+
+# Re-pin every package after changing requirements*.txt.
+lock: $(VENV)/.installed-dev
+	$(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-header -o constraints.txt requirements-dev.txt
 
 # hls.js and the other front-end libraries, from the npm registry (served as static files).
 node_modules/.package-lock.json: package.json package-lock.json
@@ -43,9 +48,13 @@ setup: install
 	$(BIN)/python manage.py update_index --remove --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
+# The web server and the background worker (django-tasks), stopped together with Ctrl-C.
+# WebSocket frames over 16 KiB are refused by Uvicorn before the site reads them.
 run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, resident, elder / gongfu2026)"
-	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
+	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 16384
 
 test: install-dev system
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

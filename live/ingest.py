@@ -10,6 +10,7 @@ module has already picked its folder by then (the key), so the site links
 """
 
 import logging
+import re
 import secrets
 import shutil
 import subprocess
@@ -102,10 +103,22 @@ def on_record_done(request):
     session = session_for_stream(request.POST.get("name", ""))
     path = Path(request.POST.get("path", ""))
     recordings = Path(settings.LIVE_RECORDINGS_ROOT).resolve()
-    if session is None or not path.resolve().is_relative_to(recordings) or not path.is_file():
+    if (session is None or not path.resolve().is_relative_to(recordings) or not path.is_file()
+            or not recorded_for(session, path)):
         return HttpResponse("ignored")
     threading.Thread(target=save_replay_in_thread, args=(session.pk, path), daemon=True).start()
     return HttpResponse("ok")
+
+
+def recorded_for(session, path):
+    """nginx-rtmp names a recording after the (renamed) stream: session-<id>[-<unix time>].flv.
+
+    Only such a file of this session, recorded after it went live, may become its replay.
+    """
+    match = re.fullmatch(rf"{re.escape(session.stream_name)}(?:-(\d+))?\.flv", path.name)
+    if match is None or session.started_at is None:
+        return False
+    return match.group(1) is None or int(match.group(1)) >= int(session.started_at.timestamp()) - 60
 
 
 def save_replay_in_thread(session_id, flv):

@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.mail import send_mass_mail
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
@@ -13,9 +14,10 @@ def went_live(session):
     if not subscribers:
         return 0
     url = session.get_absolute_url()
-    subject = _("开播啦：%(title)s") % {"title": session.title}
-    body = _("你订阅的直播「%(title)s」开始了，快来看看吧：%(url)s") % {"title": session.title, "url": url}
-    Dispatcher().notify_users(subscribers, subject, body=body, location=url)
+    # Oscar prints notifications as HTML: the host's title goes in escaped, the link as a link
+    subject = format_html(_("开播啦：{title}"), title=session.title)
+    body = format_html(_("你订阅的直播「{title}」开始了，<a href=\"{url}\">快来看看吧</a>"), title=session.title, url=url)
+    Dispatcher().notify_users(subscribers, subject, body=body)
     site = settings.SITE_URL.rstrip("/")
     full_body = _("你订阅的直播「%(title)s」开始了，快来看看吧：%(url)s") % {"title": session.title, "url": site + url}
     send_mass_mail(

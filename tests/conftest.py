@@ -1,5 +1,6 @@
 import os
 import tempfile
+from pathlib import Path
 from datetime import timedelta
 from decimal import Decimal
 
@@ -22,6 +23,7 @@ settings.MEDIA_ROOT = os.path.join(_scratch, "media")
 settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = os.path.join(_scratch, "whoosh")
 
 DEMO_PASSWORD = "gongfu2026"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="session")
