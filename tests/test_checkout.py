@@ -68,3 +68,16 @@ def test_payment_method_must_be_chosen(resident_client):
     assert response.status_code == 200
     assert 'class="alert alert-danger"' in html and "选择一个有效的选项" in html
     assert Order.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_order_cannot_be_placed_before_a_payment_method_is_chosen(resident_client):
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    pickup = PickupPoint.objects.first()
+    checkout_to_preview(resident_client, honey, pickup)
+    session = resident_client.session
+    session["checkout_data"].pop("payment", None)  # as if the resident skipped the payment step
+    session.save()
+    response = resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
+    assert response.status_code == 302 and response["Location"] == "/shop/checkout/payment-method/"
+    assert Order.objects.count() == 0

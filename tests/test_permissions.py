@@ -1,0 +1,250 @@
+"""
+Who may do what: one table of roles × every URL that reads private data or
+changes state, run on SQLite and PostgreSQL (and the live room's actions in
+tests/test_permissions_live.py).
+
+Every route in the URL configuration must be covered, or the last test fails:
+our own routes by an explicit row of TABLE, third-party admin areas by a sweep
+that opens every one of their routes as each non-operator role.
+"""
+
+import re
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client, RequestFactory
+from django.urls import URLPattern, URLResolver, get_resolver
+from oscar.core.loading import get_model
+
+from live.models import HOSTS_GROUP, LineupItem, LiveSession, PriceStatus
+from market.models import Community
+
+from .conftest import DEMO_PASSWORD
+
+Product = get_model("catalogue", "Product")
+User = get_user_model()
+
+ROLES = ["anonymous", "resident", "elder", "secretary_a", "secretary_b", "host", "host_2", "moderator", "operator"]
+USERNAMES = {"resident": "resident", "elder": "elder", "secretary_a": "secretary",
+             "secretary_b": "secretary_damiaotun", "host": "host", "host_2": "host_2",
+             "moderator": "moderator", "operator": "admin"}
+
+OK, LOGIN, DENIED, GONE, NOT_ALLOWED, DONE = "200", "login", "denied", "404", "405", "done"
+
+
+def expect(default, **roles):
+    return {role: roles.get(role, default) for role in ROLES}
+
+
+def signed_in(default, anonymous=LOGIN, **roles):
+    return expect(default, anonymous=anonymous, **roles)
+
+
+# (route as in the URL configuration, method, path template, expected answer per role)
+# {live} the demo's live session, {scheduled} a scheduled one, {pending} a pending live price of
+# village A's product, {order} an order with village A's and B's lines.
+TABLE = [
+    ("i18n/setlang/", "post", "/i18n/setlang/", expect(DONE)),
+    ("elder-mode/", "post", "/elder-mode/", expect(DONE)),
+    ("elder-mode/", "get", "/elder-mode/", expect(NOT_ALLOWED)),
+    ("accounts/login/", "get", "/accounts/login/", expect(OK)),
+    ("live/", "get", "/live/", expect(OK)),
+    ("live/<int:pk>/", "get", "/live/{live}/", expect(OK)),
+    ("live/new/", "get", "/live/new/", signed_in(DENIED, host=OK, host_2=OK, operator=OK)),
+    ("live/new/", "post", "/live/new/", signed_in(DENIED, host=OK, host_2=OK, operator=OK)),
+    ("live/<int:pk>/edit/", "get", "/live/{live}/edit/", signed_in(DENIED, host=OK, operator=OK)),
+    ("live/<int:pk>/edit/", "post", "/live/{live}/edit/", signed_in(DENIED, host=OK, operator=OK)),
+    ("live/<int:pk>/console/", "get", "/live/{live}/console/", signed_in(DENIED, host=OK, moderator=OK, operator=OK)),
+    ("live/<int:pk>/key/", "post", "/live/{live}/key/", signed_in(DENIED, host=DONE, operator=DONE)),
+    ("live/<int:pk>/key/", "get", "/live/{live}/key/", signed_in(NOT_ALLOWED)),
+    ("live/<int:pk>/moderators/", "post", "/live/{live}/moderators/", signed_in(DENIED, host=DONE, operator=DONE)),
+    ("live/<int:pk>/remind/", "post", "/live/{scheduled}/remind/", signed_in(DONE)),
+    ("live/<int:pk>/buy/", "post", "/live/{live}/buy/", signed_in(DONE)),
+    ("live/prices/", "get", "/live/prices/", signed_in(OK)),
+    ("live/prices/<int:pk>/", "post", "/live/prices/{pending}/", signed_in(GONE, secretary_a=DONE)),
+    ("live/rtmp/publish/", "post", "/live/rtmp/publish/", expect(DENIED)),
+    ("live/rtmp/publish-done/", "post", "/live/rtmp/publish-done/", expect(DENIED)),
+    ("live/rtmp/record-done/", "post", "/live/rtmp/record-done/", expect(DENIED)),
+    ("^hls/(?P<path>.+)$", "get", "/hls/session-{live}/index.m3u8", expect(GONE)),
+    ("^media/(?P<path>.*)$", "get", "/media/nothing-here.jpg", expect(GONE)),
+    ("documents/^(\\d+)/(.*)$", "get", "/documents/999/x.pdf", expect(GONE)),
+    ("documents/authenticate_with_password/<int:restriction_id>/", "post",
+     "/documents/authenticate_with_password/999/", expect(GONE)),
+    ("_util/authenticate_with_password/<int:page_view_restriction_id>/<int:page_id>/", "post",
+     "/_util/authenticate_with_password/999/999/", expect(GONE)),
+    ("_util/login/", "get", "/_util/login/", expect(OK)),
+    ("^((?:[\\w\\-]+/)*)$", "get", "/communities/", expect(OK)),
+    # the shop's own pages and Oscar's private storefront pages
+    ("shop/", "get", "/shop/", expect(OK)),
+    ("shop/silver/", "get", "/shop/silver/", expect(OK)),
+    ("shop/accounts/", "get", "/shop/accounts/", signed_in(DONE)),
+    ("shop/accounts/orders/", "get", "/shop/accounts/orders/", signed_in(OK)),
+    ("shop/accounts/orders/<str:order_number>/", "get", "/shop/accounts/orders/{order_number}/",
+     signed_in(GONE, resident=OK)),
+    ("shop/checkout/", "get", "/shop/checkout/", signed_in(DONE)),
+    # Oscar's dashboard: staff, and first secretaries scoped to their village
+    ("dashboard/", "get", "/dashboard/", signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
+    ("dashboard/catalogue/", "get", "/dashboard/catalogue/",
+     signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
+    ("dashboard/orders/", "get", "/dashboard/orders/", signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
+    ("dashboard/orders/<str:number>/", "get", "/dashboard/orders/{order_number}/",
+     signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
+    ("dashboard/orders/<str:number>/", "post", "/dashboard/orders/{order_number}/",
+     signed_in(DENIED, secretary_a=DONE, secretary_b=DONE, operator=DONE)),
+    ("dashboard/orders/<str:number>/notes/<int:note_id>/", "post", "/dashboard/orders/{order_number}/notes/1/",
+     signed_in(DENIED, operator=DONE)),
+    ("dashboard/orders/<str:number>/shipping-address/", "get",
+     "/dashboard/orders/{order_number}/shipping-address/", signed_in(DENIED, operator=GONE)),  # no address
+    ("dashboard/orders/statistics/", "get", "/dashboard/orders/statistics/", signed_in(DENIED, operator=OK)),
+    ("dashboard/partners/<int:partner_pk>/users/<int:user_pk>/link/", "get",
+     "/dashboard/partners/{partner_a}/users/{resident_id}/link/", signed_in(DENIED, operator=NOT_ALLOWED)),
+    ("dashboard/partners/<int:partner_pk>/users/<int:user_pk>/link/", "post",
+     "/dashboard/partners/{partner_a}/users/{resident_id}/link/", signed_in(DENIED, operator=DONE)),
+    ("dashboard/partners/", "get", "/dashboard/partners/", signed_in(DENIED, operator=OK)),
+    ("dashboard/users/", "get", "/dashboard/users/", signed_in(DENIED, operator=OK)),
+    ("cms/", "get", "/cms/", signed_in(LOGIN, operator=OK)),
+    ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
+    ("accounts/logout/", "post", "/accounts/logout/", expect(DONE)),  # last: it signs the client out
+]
+
+# Routes of third-party areas covered by the sweeps below rather than row by row.
+OPERATOR_AREAS = ("cms/", "django-admin/")
+PUBLIC_IN_OPERATOR_AREAS = re.compile(r"^(cms/(login|logout|password_reset|jsi18n|sprite)|"
+                                      r"django-admin/(login|logout|password_reset|.*jsi18n))")
+STOREFRONT_PUBLIC = re.compile(r"^shop/(catalogue|search|offers|basket|password-reset|reset|accounts/(login|register|logout)|"
+                               r"accounts/alerts/(confirm|cancel)/|accounts/\^order-status-form/|ranges|checkout/(thank-you|preview))")
+SECRETARY_DASHBOARD = {"dashboard/", "dashboard/catalogue/", "dashboard/orders/", "dashboard/orders/<str:number>/",
+                       "dashboard/catalogue/product-lookup/"}  # titles for Oscar's product pickers
+
+
+def routes():
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            elif isinstance(pattern, URLPattern):
+                yield prefix + str(pattern.pattern)
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def concrete(route):
+    """A path for a route, with every parameter set to 1 (enough to reach the view's permission check)."""
+    path = re.sub(r"<(?:\w+:)?\w+>", "1", route)
+    path = re.sub(r"\(\?P<\w+>[^)]*\)", "1", path)
+    path = re.sub(r"\([^)]*\)[*+?]?", "1", path)
+    return "/" + path.replace("^", "").replace("$", "").replace("\\", "")
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The demo data plus a second host, a moderator, a pending live price and a mixed-village order."""
+    from oscar.test import factories
+
+    with django_db_blocker.unblock():
+        live = LiveSession.objects.filter(status="live").first()
+        second = User.objects.create_user("host_2", password=DEMO_PASSWORD)
+        Group.objects.get(name=HOSTS_GROUP).user_set.add(second)
+        Community.objects.exclude(pk=live.community_id).first().hosts.add(second)
+        moderator = User.objects.create_user("moderator", password=DEMO_PASSWORD)
+        live.moderators.add(moderator)
+        product = Product.objects.get(title="桑梓槐花蜜 1kg")
+        pending = LineupItem.objects.create(session=live, product=product, position=9, live_price=Decimal("0.01"))
+        assert pending.price_status == PriceStatus.PENDING
+        basket = factories.create_basket(empty=True)
+        for title in ("桑梓土蜂蜜 500g", "普罗旺斯西红柿 5斤装"):
+            basket.add_product(Product.objects.get(title=title), 1)
+        order = factories.create_order(basket=basket, user=User.objects.get(username="resident"))
+        values = {
+            "live": live.pk, "scheduled": LiveSession.objects.filter(status="scheduled").first().pk,
+            "pending": pending.pk, "order_number": order.number,
+            "partner_a": get_model("partner", "Partner").objects.get(code="sangzidian").pk,
+            "resident_id": User.objects.get(username="resident").pk,
+        }
+    yield values
+    with django_db_blocker.unblock():
+        order.delete()
+        pending.delete()
+        live.moderators.remove(moderator)
+        User.objects.filter(username__in=["host_2", "moderator"]).delete()
+
+
+def client_for(role):
+    client = Client()
+    if role != "anonymous":
+        request = RequestFactory().post("/accounts/login/")
+        assert client.login(request=request, username=USERNAMES[role], password=DEMO_PASSWORD), role
+    return client
+
+
+def outcome(response):
+    """What a user would notice: the page, a trip to the login page, a refusal, or an action carried out."""
+    code = response.status_code
+    if code == 302:
+        location = response["Location"]
+        return LOGIN if "/login/" in location and "next=" in location else DONE
+    return {200: OK, 403: DENIED, 404: GONE, 405: NOT_ALLOWED}.get(code, str(code))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+def test_role_gets_the_expected_answer_from_every_private_url(world, role):
+    client = client_for(role)
+    wrong = []
+    for route, method, template, expected in TABLE:
+        path = template.format(**world)
+        response = getattr(client, method)(path)
+        got = outcome(response)
+        want = expected[role]
+        # a refusal may come as 403 or as the login page for someone already signed in
+        if got != want and not (want == DENIED and got == LOGIN and role != "anonymous"):
+            wrong.append(f"{method.upper()} {path}: {got}, expected {want}")
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["resident", "secretary_a", "host"])
+def test_operator_areas_refuse_everyone_else_on_every_route(world, role):
+    client = client_for(role)
+    opened = []
+    for route in routes():
+        if route.startswith(OPERATOR_AREAS) and not PUBLIC_IN_OPERATOR_AREAS.match(route):
+            path = concrete(route)
+            for method in ("get", "post"):
+                if outcome(getattr(client, method)(path)) in (OK, DONE) and "/login/" not in path:
+                    opened.append(f"{method.upper()} {path}")
+    assert not opened, f"{role} reached: {opened[:20]}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["anonymous", "resident", "host", "secretary_a"])
+def test_the_dashboard_refuses_every_route_but_a_secretarys_own(world, role):
+    client = client_for(role)
+    opened = []
+    for route in routes():
+        if route.startswith("dashboard/") and not route.startswith(("dashboard/login", "dashboard/logout")):
+            if role == "secretary_a" and (route in SECRETARY_DASHBOARD or route.startswith("dashboard/catalogue/products/")):
+                continue  # their own village's products and orders: rows of TABLE, tests/test_dashboard.py
+            path = concrete(route)
+            for method in ("get", "post"):
+                if outcome(getattr(client, method)(path)) in (OK, DONE):
+                    opened.append(f"{method.upper()} {path}")
+    assert not opened, f"{role} reached: {opened[:20]}"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_reach_no_private_storefront_page(world):
+    client = Client()
+    opened = [route for route in routes() if route.startswith("shop/") and not STOREFRONT_PUBLIC.match(route)
+              and route not in ("shop/", "shop/silver/")
+              and outcome(client.get(concrete(route))) == OK]
+    assert not opened, opened
+
+
+def test_every_route_is_in_the_table_or_a_swept_area():
+    covered = {route for route, *_ in TABLE}
+    swept = OPERATOR_AREAS + ("dashboard/", "shop/")
+    missing = [route for route in routes() if route not in covered and not route.startswith(swept)]
+    assert not missing, f"add these routes to TABLE in tests/test_permissions.py: {missing}"
