@@ -107,7 +107,7 @@ def push(rtmp_url, seconds=None):
 
 
 def log_in(browser, site, username):
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # Playwright's string predicates use eval
     page = context.new_page()
     page.goto(site + "/accounts/login/")
     page.fill('input[name="username"]', username)
