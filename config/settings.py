@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from oscar.defaults import *  # noqa: F401,F403  (Oscar's OSCAR_* defaults)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django.contrib.flatpages",
+    "django.forms",  # widget templates for FORM_RENDERER below
     # Our own apps come first so their templates win.
     "market",
     "cms",
@@ -182,6 +184,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets render through TEMPLATES too, so templates/ can override a widget (Oscar's image input).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
@@ -321,10 +326,11 @@ OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MODERATE_REVIEWS = True
 
 # Order statuses (pay at pickup: placed, at the pickup point, collected; or cancelled).
-ORDER_STATUS_PLACED = "待备货"
-ORDER_STATUS_AT_PICKUP = "已送达自提点"
-ORDER_STATUS_COLLECTED = "已取货"
-ORDER_STATUS_CANCELLED = "已取消"
+# Oscar stores the status text itself; templates translate it with {% trans order.status %}.
+ORDER_STATUS_PLACED = gettext_noop("待备货")
+ORDER_STATUS_AT_PICKUP = gettext_noop("已送达自提点")
+ORDER_STATUS_COLLECTED = gettext_noop("已取货")
+ORDER_STATUS_CANCELLED = gettext_noop("已取消")
 OSCAR_INITIAL_ORDER_STATUS = ORDER_STATUS_PLACED
 OSCAR_INITIAL_LINE_STATUS = ORDER_STATUS_PLACED
 OSCAR_ORDER_STATUS_PIPELINE = {
@@ -421,7 +427,7 @@ LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most
 LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
 LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once
 LIVE_LIKES_PER_SECOND = int(os.environ.get("LIVE_LIKES_PER_SECOND", 20))  # per user, the rest are refused
-LIVE_MAX_FRAME_BYTES = int(os.environ.get("LIVE_MAX_FRAME_BYTES", 4096))  # client frames; the server caps at 16 KiB
+LIVE_MAX_FRAME_CHARS = int(os.environ.get("LIVE_MAX_FRAME_CHARS", 4096))  # characters in a client frame (Uvicorn caps bytes at 16 KiB)
 LIVE_MAX_SOCKETS_PER_ADDRESS = int(os.environ.get("LIVE_MAX_SOCKETS_PER_ADDRESS", 20))  # per process
 LIVE_HLS_ROOT = Path(os.environ.get("LIVE_HLS_ROOT", BASE_DIR / "var" / "hls"))
 LIVE_HLS_URL = os.environ.get("LIVE_HLS_URL", "/hls/")

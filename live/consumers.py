@@ -93,7 +93,7 @@ class LiveRoomConsumer(AsyncWebsocketConsumer):
     async def dispatch_frame(self, text_data, bytes_data):
         if text_data is None:
             raise RoomError("invalid", _("只接受 JSON 文本消息"))
-        if len(text_data) > settings.LIVE_MAX_FRAME_BYTES:  # checked before parsing anything
+        if len(text_data) > settings.LIVE_MAX_FRAME_CHARS:  # checked before parsing anything
             raise RoomError("too_long", _("消息太长了"))
         try:
             frame = json.loads(text_data)

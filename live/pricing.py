@@ -9,7 +9,6 @@ lineup item; a host cannot sell another village's goods for ¥0.01.
 
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
 from oscar.core.loading import get_model
 
 from .models import LineupItem, PriceStatus
@@ -17,20 +16,19 @@ from .models import LineupItem, PriceStatus
 StockRecord = get_model("partner", "StockRecord")
 
 
-def village_and_floor(product):
-    """(village, lowest price without approval) for a product, or (None, None) if no village sells it."""
+def price_floor(product):
+    """The lowest live price a product's village allows without approval, or None if no village sells it."""
     record = (StockRecord.objects.select_related("partner__village").filter(product=product)
               .order_by("pk").first())
     village = getattr(record.partner, "village", None) if record else None
     if village is None or record.price is None:
-        return None, None
-    floor = (record.price * village.price_floor_percent / Decimal(100)).quantize(Decimal("0.01"))
-    return village, floor
+        return None
+    return (record.price * village.price_floor_percent / Decimal(100)).quantize(Decimal("0.01"))
 
 
 def needs_approval(product, price, approved_price=None):
     """True if this price is below the village's floor and not covered by an approved price."""
-    _village, floor = village_and_floor(product)
+    floor = price_floor(product)
     if floor is None or price >= floor:
         return False
     return approved_price is None or price < approved_price

@@ -39,11 +39,11 @@ class PerOrderLimit(StockRequired):
         return super().is_purchase_permitted(quantity)
 
 
-class ClaimedUnits(StockRequired):
-    """A product bought at a live or flash price: buyable up to the units the buyer took (and in stock)."""
+class ClaimedUnits(PerOrderLimit):
+    """A product bought at a live or flash price: buyable up to the units the buyer took (and the order cap)."""
 
-    def __init__(self, num_available, claimed):
-        super().__init__(min(num_available, claimed))
+    def __init__(self, num_available, claimed, limit):
+        super().__init__(min(num_available, claimed), limit)
         self.claimed = claimed
 
     def is_purchase_permitted(self, quantity):
@@ -102,7 +102,7 @@ class LiveStrategy(strategy.Default):
     def availability_policy(self, product, stockrecord):
         terms = self.live_terms(product)
         if terms and terms[1] is not None and stockrecord:
-            return ClaimedUnits(stockrecord.net_stock_level, min(terms[1], max_per_order(stockrecord)))
+            return ClaimedUnits(stockrecord.net_stock_level, terms[1], max_per_order(stockrecord))
         policy = super().availability_policy(product, stockrecord)
         if isinstance(policy, StockRequired):
             return PerOrderLimit(stockrecord.net_stock_level, max_per_order(stockrecord))
