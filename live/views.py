@@ -250,7 +250,10 @@ class PriceApprovalListView(LoginRequiredMixin, ListView):
     context_object_name = "items"
 
     def get_queryset(self):
-        return pricing.pending_for(self.request.user)
+        items = list(pricing.pending_for(self.request.user))
+        for item in items:  # a short queue: one lookup each
+            item.floor = pricing.price_floor(item.product)
+        return items
 
 
 @login_required
