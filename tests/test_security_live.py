@@ -49,11 +49,15 @@ def village_product_in_lineup(stage, live_price):
     from oscar.test.factories import create_product
 
     home = village("huaihua", "sec_home")
-    village("elsewhere", "sec_other")
+    elsewhere = village("elsewhere", "sec_other")
     product = create_product(title="桑梓槐花蜜 1kg", price=Decimal("118.00"), num_in_stock=100,
                              partner_name=home.partner.name)
     item = LineupItem.objects.create(session=stage["session"], product=product, position=2,
                                      live_price=Decimal(live_price))
+    # another village's product, also waiting: deciding on one price must leave it alone
+    tomatoes = create_product(title="普罗旺斯西红柿 5斤装", price=Decimal("39.80"), num_in_stock=100,
+                              partner_name=elsewhere.partner.name)
+    LineupItem.objects.create(session=stage["session"], product=tomatoes, position=3, live_price=Decimal("0.01"))
     return product, item
 
 
@@ -81,6 +85,9 @@ async def test_a_live_price_below_the_floor_waits_for_the_villages_secretary(sta
     await database_sync_to_async(secretaries_decide)()
     await database_sync_to_async(item.refresh_from_db)()
     assert item.price_status == PriceStatus.APPROVED and item.effective_live_price == Decimal("0.01")
+    others = database_sync_to_async(lambda: list(LineupItem.objects.exclude(pk=item.pk)
+                                                  .filter(live_price=Decimal("0.01")).values_list("price_status", flat=True)))
+    assert await others() == [PriceStatus.PENDING]
 
 
 async def test_a_flash_price_below_the_floor_is_refused(stage):
@@ -111,11 +118,12 @@ async def test_live_price_units_are_limited_per_buyer_and_the_basket_cannot_be_t
         client.force_login(buyer)
         basket = Basket.open.get(owner=buyer)
         line = basket.all_lines()[0]
-        client.post("/shop/basket/", {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1, "form-0-id": line.pk,
-                                      "form-0-quantity": 10})
-        return Basket.open.get(owner=buyer).all_lines()[0].quantity
+        response = client.post("/shop/basket/", {"form-TOTAL_FORMS": 1, "form-INITIAL_FORMS": 1,
+                                                 "form-0-id": line.pk, "form-0-quantity": 10}, follow=True)
+        return Basket.open.get(owner=buyer).all_lines()[0].quantity, response.content.decode()
 
-    assert await database_sync_to_async(top_up)() == 3
+    quantity, page = await database_sync_to_async(top_up)()
+    assert quantity == 3 and "你抢到了 3 件" in page
 
 
 # 16 -- an expired flash sale does not sell ------------------------------------------------------------
@@ -129,6 +137,23 @@ async def test_a_flash_sale_past_its_end_refuses_a_buy_before_the_tick_closes_it
         await database_sync_to_async(services.buy)(stage["session"], buyer, stage["honey"].pk, 1, flash.pk)
     assert refused.value.code == "sold_out"
     assert not await database_sync_to_async(Basket.open.filter(owner=buyer, lines__isnull=False).exists)()
+
+
+async def test_a_flash_sale_of_another_session_cannot_be_claimed_from_this_one(stage):
+    def other_sessions_sale():
+        other = LiveSession.objects.create(title="别的直播", host=stage["host"], community=stage["session"].community,
+                                           status=LiveSession.Status.LIVE, scheduled_start=timezone.now())
+        return FlashSale.objects.create(session=other, product=stage["honey"], price=Decimal("1.00"), quantity=10,
+                                        per_user_limit=10, started_at=timezone.now(),
+                                        ends_at=timezone.now() + timedelta(minutes=5))
+
+    flash = await database_sync_to_async(other_sessions_sale)()
+    buyer = await make_buyer("cross_buyer")
+    with pytest.raises(services.RoomError) as refused:
+        await database_sync_to_async(services.buy)(stage["session"], buyer, stage["honey"].pk, 1, flash.pk)
+    assert refused.value.code == "sold_out"
+    await database_sync_to_async(flash.refresh_from_db)()
+    assert flash.sold == 0
 
 
 # 9 -- likes ------------------------------------------------------------------------------------------------
