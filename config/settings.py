@@ -325,6 +325,16 @@ OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}  # Whoosh cannot facet
 OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MODERATE_REVIEWS = True
 
+# The dashboard is for platform staff; first secretaries work in /village/ (market.workspace).
+def _staff_only(user, url_name=None, url_args=None, url_kwargs=None):
+    return user.is_staff
+
+
+OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
+    {"label": _("上架审核"), "icon": "fas fa-clipboard-check", "url_name": "workspace:review",
+     "access_fn": _staff_only},
+]
+
 # Order statuses (pay at pickup: placed, at the pickup point, collected; or cancelled).
 # Oscar stores the status text itself; templates translate it with {% trans order.status %}.
 ORDER_STATUS_PLACED = gettext_noop("待备货")
@@ -346,6 +356,8 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PI
 SHOP_MAX_UNITS_PER_ORDER = int(os.environ.get("SHOP_MAX_UNITS_PER_ORDER", 20))  # per product, unless it sets its own
 SHOP_MAX_OPEN_UNPAID_ORDERS = int(os.environ.get("SHOP_MAX_OPEN_UNPAID_ORDERS", 3))  # per account
 SHOP_PICKUP_DAYS = int(os.environ.get("SHOP_PICKUP_DAYS", 7))  # uncollected pickup orders are cancelled after
+SHOP_DELIVERY_CUTOFF_HOUR = int(os.environ.get("SHOP_DELIVERY_CUTOFF_HOUR", 20))  # ordered before: delivered next day
+SHOP_PRICE_REVIEW_PERCENT = int(os.environ.get("SHOP_PRICE_REVIEW_PERCENT", 30))  # bigger price changes need review
 LIVE_PRICE_PER_USER_LIMIT = int(os.environ.get("LIVE_PRICE_PER_USER_LIMIT", 10))  # units at a live price, per session
 
 # --- Uploads: every image that enters the site ---------------------------------

@@ -10,7 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from live import views as live_views
-from market.views import ElderModeView
+from market.views import ElderModeView, TraceView
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -27,6 +27,8 @@ urlpatterns = [
     path("shop/", include("market.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),
+    path("village/", include("market.workspace.urls")),
+    path("trace/<str:code>/", TraceView.as_view(), name="trace"),
 ]
 
 if settings.SERVE_MEDIA:

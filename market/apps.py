@@ -22,6 +22,9 @@ class MarketConfig(AppConfig):
         from oscar.apps.order.signals import order_placed
 
         order_placed.connect(receivers.schedule_pickup_deadline, dispatch_uid="pickup-deadline")
+        from .delivery import record_delivery
+
+        order_placed.connect(record_delivery, dispatch_uid="order-delivery")
 
         # A backstop behind market.images: Pillow itself refuses anything twice this size.
         from PIL import Image

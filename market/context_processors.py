@@ -12,8 +12,21 @@ NAVIGATION = [
 ]
 
 
+def workspace_link(user):
+    """The header's link to a first secretary's workspace (or the operators' review queue)."""
+    if not user.is_authenticated:
+        return None
+    from .models import Village
+
+    if Village.objects.filter(partner__users=user).exists():
+        return {"url": "/village/", "label": _("村务工作台")}
+    if user.is_staff:
+        return {"url": "/village/review/", "label": _("上架审核")}
+    return None
+
+
 def site_chrome(request):
-    """Navigation and elder mode for the one base template every page extends."""
+    """Navigation, elder mode and the workspace link for the one base template every page extends."""
     path = request.path
     active = max((url for url, _label in NAVIGATION if path.startswith(url)), key=len, default="/")
     return {
@@ -21,4 +34,5 @@ def site_chrome(request):
             {"url": url, "label": label, "active": url == active} for url, label in NAVIGATION
         ],
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
+        "workspace": workspace_link(request.user) if hasattr(request, "user") else None,
     }

@@ -49,3 +49,47 @@ class CheckedImageField(forms.ImageField):
 
     def to_python(self, data):
         return super().to_python(validate_image_upload(data))
+
+
+PHOTO_MAX_SIDE = 1600
+
+
+def resized_photo(upload):
+    """A phone photo made fit for the shop: turned upright, at most PHOTO_MAX_SIDE px, JPEG, no EXIF
+    (which can carry the place it was taken). Returns (file name, ContentFile)."""
+    import io
+    from pathlib import Path
+
+    from django.core.files.base import ContentFile
+    from PIL import ImageOps
+
+    upload.seek(0)
+    with Image.open(upload) as image:
+        image = ImageOps.exif_transpose(image)
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return Path(upload.name).stem[:60] + ".jpg", ContentFile(buffer.getvalue())
+
+
+class MultipleImageInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class CheckedPhotosField(CheckedImageField):
+    """Several photos at once (from the phone's camera or album), each checked like any upload."""
+
+    def __init__(self, *args, max_files=6, **kwargs):
+        self.max_files = max_files
+        kwargs.setdefault("widget", MultipleImageInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        if len(files) > self.max_files:
+            raise ValidationError(_("一次最多上传 %(n)d 张照片") % {"n": self.max_files})
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        return [super(CheckedPhotosField, self).clean(upload, initial) for upload in files]

@@ -6,7 +6,15 @@ so its first secretary (a partner user) gets Oscar's partner-scoped dashboard
 and its products are the ones with that partner's stock records. A
 ``Community`` is an urban community whose service centre hosts a
 ``PickupPoint``; live sessions and Wagtail community pages point at it.
+
+A village's products carry their origin (``ProductOrigin``), their harvests
+(``Batch``, each with a 溯源码) and their review by the operators
+(``Listing``); an order's way to its buyer (pickup point, delivery day,
+pickup code) is its ``OrderDelivery``. These sit beside Oscar's models,
+one-to-one, rather than in forked ones.
 """
+
+import secrets
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -67,11 +75,6 @@ class Village(models.Model):
     name = models.CharField(_("名称"), max_length=64, unique=True)
     slug = models.SlugField(_("标识"), max_length=64, unique=True)
     location = models.CharField(_("所在地"), max_length=100, blank=True)
-    story = models.TextField(_("村庄故事"), blank=True)
-    secretary = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="villages", verbose_name=_("第一书记"),
-    )
     price_floor_percent = models.PositiveSmallIntegerField(
         _("直播底价（占售价的百分比）"), default=70,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
@@ -85,6 +88,11 @@ class Village(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def secretaries(self):
+        """The village's first secretaries: its partner's active users (the one place this is stored)."""
+        return self.partner.users.filter(is_active=True)
 
     def is_secretary(self, user):
         """A first secretary of this village: one of its partner's users (checked in the database)."""
@@ -100,3 +108,138 @@ class Village(models.Model):
             .filter(stockrecords__partner=self.partner)
             .distinct()
         )
+
+
+class Certification(models.TextChoices):
+    NONE = "none", _("无")
+    GREEN = "green", _("绿色食品")
+    ORGANIC = "organic", _("有机产品")
+    GEOGRAPHICAL = "gi", _("地理标志产品")
+    OTHER = "other", _("其他认证")
+
+
+class ProductOrigin(models.Model):
+    """Where, how and by whom a village product is grown; one-to-one with Oscar's ``Product``.
+
+    The village itself is not repeated here: it is the product's partner.
+    """
+
+    product = models.OneToOneField(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="origin", verbose_name=_("商品"),
+    )
+    producer = models.CharField(_("生产者或合作社"), max_length=100)
+    place = models.CharField(_("产地"), max_length=100)
+    season = models.CharField(_("产季"), max_length=50, blank=True, help_text=_("例如：每年 5–7 月"))
+    pack_size = models.CharField(_("规格"), max_length=50, blank=True, help_text=_("例如：500g/瓶、5斤/箱"))
+    shelf_life = models.CharField(_("保质期"), max_length=50)
+    storage = models.CharField(_("储存方式"), max_length=100)
+    certification = models.CharField(
+        _("认证"), max_length=10, choices=Certification.choices, default=Certification.NONE,
+    )
+    certificate_number = models.CharField(_("证书编号"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("产地信息")
+        verbose_name_plural = _("产地信息")
+
+    def __str__(self):
+        return f"{self.product} · {self.place}"
+
+    @property
+    def is_certified(self):
+        return self.certification != Certification.NONE
+
+
+TRACE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I, easy to read off a label
+
+
+def new_trace_code():
+    return "".join(secrets.choice(TRACE_ALPHABET) for _ in range(10))
+
+
+class Batch(models.Model):
+    """One harvest or production run of a product; its trace code (溯源码) is printed on the labels."""
+
+    product = models.ForeignKey(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="batches", verbose_name=_("商品"),
+    )
+    code = models.CharField(_("溯源码"), max_length=16, unique=True, default=new_trace_code, editable=False)
+    harvest_date = models.DateField(_("采收或生产日期"))
+    quantity = models.PositiveIntegerField(_("本批数量"), null=True, blank=True)
+    created = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("批次")
+        verbose_name_plural = _("批次")
+        ordering = ["-harvest_date", "-pk"]
+
+    def __str__(self):
+        return self.code
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("trace", args=[self.code])
+
+
+class Listing(models.Model):
+    """A village product's review by the operators (上架审核).
+
+    A product the village adds is not public (Oscar's ``is_public``) until an
+    operator approves it. Once public, a price change of more than
+    ``SHOP_PRICE_REVIEW_PERCENT`` waits here as ``proposed_price`` while the
+    old price stays on sale. ``reason`` tells the secretary why a submission
+    was rejected.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        REJECTED = "rejected", _("未通过")
+
+    product = models.OneToOneField(
+        "catalogue.Product", on_delete=models.CASCADE, related_name="listing", verbose_name=_("商品"),
+    )
+    status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    proposed_price = models.DecimalField(_("待审核的新价格"), max_digits=12, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(_("未通过的原因"), blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("审核人"),
+    )
+
+    class Meta:
+        verbose_name = _("上架审核")
+        verbose_name_plural = _("上架审核")
+        ordering = ["submitted_at"]
+
+    def __str__(self):
+        return f"{self.product} · {self.get_status_display()}"
+
+    @property
+    def is_price_change(self):
+        return self.status == self.Status.PENDING and self.proposed_price is not None and self.product.is_public
+
+
+class OrderDelivery(models.Model):
+    """How one Oscar ``Order`` reaches its buyer: the pickup point (none for postal delivery),
+    the day the villages deliver it, and the pickup code the buyer shows at the point."""
+
+    order = models.OneToOneField(
+        "order.Order", on_delete=models.CASCADE, related_name="delivery", verbose_name=_("订单"),
+    )
+    pickup_point = models.ForeignKey(
+        PickupPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="deliveries",
+        verbose_name=_("自提点"),
+    )
+    deliver_on = models.DateField(_("送达日期"), db_index=True)
+    pickup_code = models.CharField(_("取货码"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("订单配送")
+        verbose_name_plural = _("订单配送")
+
+    def __str__(self):
+        return f"{self.order} · {self.deliver_on}"

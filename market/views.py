@@ -1,4 +1,4 @@
-"""Shop pages that Oscar has no view for: the landing page and the 银发专柜."""
+"""Shop pages that Oscar has no view for: the landing page, the 银发专柜 and the trace pages."""
 
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -80,3 +80,24 @@ class ElderModeView(View):
         else:
             response.delete_cookie(ELDER_COOKIE)
         return response
+
+
+class TraceView(TemplateView):
+    """溯源码: a batch's public trace page (no login, no personal data); unknown codes get a kind 404."""
+
+    template_name = "market/trace.html"
+
+    def get(self, request, code):
+        from .models import Batch
+
+        batch = (Batch.objects.select_related("product", "product__origin")
+                 .filter(code=code.strip().upper(), product__is_public=True).first())
+        if batch is None:
+            return self.response_class(request, "market/trace_unknown.html", {"code": code[:32]}, status=404)
+        record = batch.product.stockrecords.select_related("partner__village__page").first()
+        village = getattr(record.partner, "village", None) if record else None
+        return self.render_to_response({
+            "batch": batch, "product": batch.product, "origin": getattr(batch.product, "origin", None),
+            "village": village,
+            "secretaries": [user.get_full_name() or user.username for user in village.secretaries] if village else [],
+        })

@@ -43,8 +43,8 @@ def test_pay_at_pickup_order_through_checkout_creates_exactly_one_order(resident
 
     response = resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
     assert response.status_code == 302 and response["Location"] == "/shop/checkout/thank-you/"
-    assert Order.objects.count() == 1
-    order = Order.objects.get()
+    assert Order.objects.filter(user__username="resident").count() == 1
+    order = Order.objects.get(user__username="resident")
     assert order.user.username == "resident"
     assert order.total_incl_tax == 136 and order.currency == "CNY"
     assert order.shipping_code == f"pickup-{pickup.pk}" and pickup.name in order.shipping_method
@@ -55,7 +55,7 @@ def test_pay_at_pickup_order_through_checkout_creates_exactly_one_order(resident
 
     # Submitting the same preview again places nothing more: the basket is gone.
     resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
-    assert Order.objects.count() == 1
+    assert Order.objects.filter(user__username="resident").count() == 1
 
 
 @pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_payment_method_must_be_chosen(resident_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert 'class="alert alert-danger"' in html and "选择一个有效的选项" in html
-    assert Order.objects.count() == 0
+    assert Order.objects.filter(user__username="resident").count() == 0
 
 
 @pytest.mark.django_db
@@ -80,4 +80,4 @@ def test_an_order_cannot_be_placed_before_a_payment_method_is_chosen(resident_cl
     session.save()
     response = resident_client.post("/shop/checkout/preview/", {"action": "place_order"})
     assert response.status_code == 302 and response["Location"] == "/shop/checkout/payment-method/"
-    assert Order.objects.count() == 0
+    assert Order.objects.filter(user__username="resident").count() == 0

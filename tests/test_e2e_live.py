@@ -225,9 +225,9 @@ def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
 CSP_PAGES = {
     None: ["/", "/shop/", "/shop/silver/", "/live/", "/communities/", "/villages/", "/shop/catalogue/",
            "/accounts/login/"],
-    "secretary": ["/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/", "/live/prices/"],
+    "secretary": ["/village/", "/village/products/new/", "/village/products/1/", "/village/orders/", "/live/prices/"],
     "admin": ["/dashboard/", "/dashboard/catalogue/products/1/", "/cms/", "/cms/pages/", "<a page editor>",
-              "/django-admin/"],
+              "/django-admin/", "/village/review/", "/cms/snippets/market/village/add/"],
 }
 
 

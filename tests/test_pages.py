@@ -83,12 +83,28 @@ def test_live_session_page_renders_with_chat_box(client):
 
 
 @pytest.mark.django_db
-def test_secretary_reaches_partner_dashboard_in_both_languages(client):
+@pytest.mark.parametrize("url, chinese_words, english_words", [
+    ("/village/", "本村商品", "Our village's goods"),
+    ("/village/products/new/", "产地与溯源", "Origin and traceability"),
+    ("/village/orders/", "装箱单", "Packing list"),
+])
+def test_secretary_workspace_in_both_languages(client, url, chinese_words, english_words):
     login_client(client, "secretary")
-    chinese = get_in(client, "/dashboard/", "zh-hans")
-    assert "信息中心" in chinese
-    english = get_in(client, "/dashboard/", "en")
-    assert "Dashboard" in english
+    assert chinese_words in get_in(client, url, "zh-hans")
+    english = get_in(client, url, "en")
+    assert english_words in english and "村务工作台" not in english
+
+
+@pytest.mark.django_db
+def test_trace_and_review_pages_in_both_languages(client):
+    from market.models import Batch
+
+    code = Batch.objects.filter(product__is_public=True).first().code
+    assert "溯源码" in get_in(client, f"/trace/{code}/", "zh-hans")
+    assert "Trace code" in get_in(client, f"/trace/{code}/", "en")
+    login_client(client, "admin")
+    assert "上架审核" in get_in(client, "/village/review/", "zh-hans")
+    assert "Listing review" in get_in(client, "/village/review/", "en")
 
 
 @pytest.mark.django_db

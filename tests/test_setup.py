@@ -14,7 +14,7 @@ from oscar.core.loading import get_model
 
 from cms.models import CommunityPage, HomePage, VillagePage
 from live.models import LiveSession
-from market.models import Community, PickupPoint, Village
+from market.models import Community, Listing, OrderDelivery, PickupPoint, Village
 
 ROOT = Path(__file__).resolve().parent.parent
 Product = get_model("catalogue", "Product")
@@ -25,19 +25,24 @@ def test_seed_demo_is_complete_and_idempotent():
     def counts():
         return (Community.objects.count(), PickupPoint.objects.count(), Village.objects.count(),
                 Product.objects.count(), LiveSession.objects.count(), CommunityPage.objects.count(),
-                VillagePage.objects.count(), get_user_model().objects.count())
+                VillagePage.objects.count(), get_user_model().objects.count(), Listing.objects.count(),
+                OrderDelivery.objects.count())
 
     before = counts()
     call_command("seed_demo", verbosity=0)
     assert counts() == before
-    communities, pickups, villages, products, sessions, community_pages, village_pages, _users = before
+    communities, pickups, villages, products, sessions, community_pages, village_pages, *_rest = before
     assert communities >= 4 and pickups >= communities and villages >= 4 and products >= 30
     assert community_pages == communities and village_pages == villages
     assert set(LiveSession.objects.values_list("status", flat=True)) >= {"scheduled", "live", "ended"}
     assert all(p.images.exists() for p in Product.objects.all())
     honey = Village.objects.get(name="桑梓店村")
-    assert honey.secretary.username == "secretary"
-    assert honey.partner.users.filter(username="secretary").exists()
+    assert list(honey.secretaries.values_list("username", flat=True)) == ["secretary"]
+    # origin facts and trace codes on every product; something for the review queue and the packing lists
+    assert all(hasattr(p, "origin") and p.batches.exists() for p in Product.objects.all())
+    assert set(Listing.objects.values_list("status", flat=True)) == {"approved", "pending", "rejected"}
+    assert Listing.objects.filter(status="pending", proposed_price__isnull=False).exists()
+    assert OrderDelivery.objects.values("pickup_point").distinct().count() >= 3
     assert HomePage.objects.get().get_url() == "/"
     User = get_user_model()
     for username in ("admin", "host", "secretary", "resident", "elder"):

@@ -22,3 +22,15 @@ def room_strings():
         "justOrdered": _("刚刚下单"), "soldOut": _("已抢光"), "expired": _("已结束"), "stopped": _("已结束"),
         "hide": _("隐藏"), "mute": _("禁言10分钟"), "muted": _("已禁言"), "endedNote": _("直播已结束"),
     }
+
+
+@register.simple_tag
+def product_sessions(product, limit=4):
+    """The live sessions that sell this product: (live and upcoming, past), for its product page."""
+    from live.models import LiveSession
+
+    sessions = (LiveSession.objects.filter(lineup__product=product).exclude(status=LiveSession.Status.CANCELLED)
+                .select_related("community").distinct().order_by("-scheduled_start"))
+    coming = sessions.filter(status__in=[LiveSession.Status.LIVE, LiveSession.Status.SCHEDULED])
+    return {"coming": list(coming.order_by("scheduled_start")[:limit]),
+            "past": list(sessions.filter(status=LiveSession.Status.ENDED)[:limit])}

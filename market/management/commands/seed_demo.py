@@ -24,7 +24,8 @@ from PIL import Image, ImageDraw, ImageFont
 
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
-from market.models import Community, PickupPoint, Village
+from market.models import (Batch, Certification, Community, Listing, OrderDelivery, PickupPoint, ProductOrigin,
+                           Village)
 from market.views import SILVER_CATEGORY_SLUG
 
 Category = get_model("catalogue", "Category")
@@ -85,6 +86,39 @@ VILLAGES = [
       ("小庄葡萄 2斤", "水果", "26.00", False), ("鲜玉米 6穗", "蔬菜", "18.00", False),
       ("小庄地瓜 5斤", "蔬菜", "19.90", False), ("采摘研学体验券", "水果", "50.00", False),
       ("核桃 1kg", "粮油", "42.00", False)]),
+]
+
+# village: producer, place, season, certification, certificate number (from the seed articles)
+ORIGINS = {
+    "sangzidian": ("桑梓店村养蜂专业合作社", "天桥区桑梓店街道桑梓店村", "每年 4–9 月取蜜",
+                   Certification.GREEN, "LB-18-2401031501"),
+    "damiaotun": ("大庙屯村“红盟兴业”西红柿种植合作社", "市中区陡沟街道大庙屯村", "每年 5–7 月采摘季",
+                  Certification.GREEN, "LB-15-2405021802"),
+    "xinping": ("新平村果蔬大棚合作社", "市中区陡沟街道新平村", "大棚一年四季不断茬", Certification.NONE, ""),
+    "xiaozhuang": ("小庄采摘研学基地", "市中区陡沟街道小庄村", "时令果蔬，随摘随发", Certification.NONE, ""),
+}
+# category: shelf life, storage, days since harvest
+KEEPING = {
+    "蜂蜜": ("24 个月", "常温避光，密封保存", 20),
+    "蔬菜": ("冷藏 5–7 天", "0–8℃ 冷藏，避免挤压", 1),
+    "水果": ("冷藏 3–5 天", "冷藏保存，尽快食用", 2),
+    "粮油": ("12 个月", "阴凉干燥处，开封后密封", 30),
+}
+# products waiting for the operators: (village, title, category, price, status, reason)
+REVIEW_QUEUE = [
+    ("sangzidian", "桑梓荆条蜜 500g", "蜂蜜", "62.00", Listing.Status.PENDING, ""),
+    ("sangzidian", "蜂王浆 100g", "蜂蜜", "128.00", Listing.Status.REJECTED,
+     "蜂王浆属于保健食品，请补充食品生产许可证编号后再提交"),
+]
+PRICE_CHANGE = ("damiaotun-03", Decimal("29.90"), Decimal("45.00"))  # 樱桃番茄 3斤: a +50% price waits for review
+# demo buyers' orders, so the secretaries' order and packing lists have content:
+# (buyer, name, community of the pickup point, [(sku, quantity)], delivered already)
+DEMO_ORDERS = [
+    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-01", 2), ("damiaotun-01", 1)], False),
+    ("buyer_wang", ("王", "大爷"), "chaoyangjie", [("sangzidian-02", 1)], False),
+    ("buyer_zhao", ("赵", "女士"), "wuyingtan", [("damiaotun-01", 2), ("sangzidian-06", 1)], False),
+    ("buyer_sun", ("孙", "老师"), "mingquanchunxiao", [("sangzidian-01", 1), ("xinping-07", 1)], False),
+    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-05", 1)], True),
 ]
 
 CATEGORY_COLOURS = {
@@ -153,8 +187,10 @@ class Command(BaseCommand):
             communities["chaoyangjie"].hosts.add(users["host"])
             villages = self.seed_villages()
             self.seed_products(villages)
+            self.seed_review_queue(villages)
             self.seed_live(users, communities, villages)
             self.seed_pages(communities, villages)
+            self.seed_orders(villages)
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Community.objects.count()} communities, {Village.objects.count()} villages, "
             f"{Product.objects.count()} products, {LiveSession.objects.count()} live sessions. "
@@ -194,9 +230,10 @@ class Command(BaseCommand):
         return communities
 
     def seed_villages(self):
+        # first secretaries work in /village/; Oscar's dashboard is for staff (earlier demos granted it)
         dashboard_access = Permission.objects.get(codename="dashboard_access", content_type__app_label="partner")
         secretaries = Group.objects.get_or_create(name=SECRETARIES_GROUP)[0]
-        secretaries.permissions.add(dashboard_access)
+        secretaries.permissions.remove(dashboard_access)
         villages = {}
         for slug, name, location, story, username, _products in VILLAGES:
             if username == "secretary":
@@ -207,9 +244,7 @@ class Command(BaseCommand):
             partner, _ = Partner.objects.get_or_create(code=slug, defaults={"name": name})
             partner.users.add(secretary)
             village, _ = Village.objects.update_or_create(
-                slug=slug,
-                defaults={"partner": partner, "name": name, "location": location, "story": story,
-                          "secretary": secretary},
+                slug=slug, defaults={"partner": partner, "name": name, "location": location},
             )
             villages[slug] = village
         return villages
@@ -249,6 +284,92 @@ class Command(BaseCommand):
                     image = ProductImage(product=product, caption=title, display_order=0)
                     image.original.save(f"{sku}.jpg", ContentFile(product_image(title, cat_name, sku)), save=False)
                     image.save()
+                self.seed_origin(product, v_slug, cat_name, index)
+                Listing.objects.get_or_create(product=product, defaults={
+                    "status": Listing.Status.APPROVED, "decided_at": timezone.now()})
+
+    def seed_origin(self, product, village_slug, category, index):
+        producer, place, season, certification, number = ORIGINS[village_slug]
+        shelf_life, storage, days_ago = KEEPING[category]
+        words = product.title.split()
+        ProductOrigin.objects.get_or_create(product=product, defaults={
+            "producer": producer, "place": place, "season": season, "shelf_life": shelf_life, "storage": storage,
+            "pack_size": words[-1] if len(words) > 1 else "", "certification": certification,
+            "certificate_number": number,
+        })
+        if not product.batches.exists():
+            Batch.objects.create(product=product, quantity=200,
+                                 harvest_date=timezone.localdate() - timedelta(days=days_ago + index % 3))
+
+    def seed_review_queue(self, villages):
+        """One new product waiting for review, one rejected with its reason, one big price change."""
+        product_class = ProductClass.objects.get(slug="produce")
+        for v_slug, title, category, price, status, reason in REVIEW_QUEUE:
+            village = villages[v_slug]
+            sku = f"{v_slug}-review-{status}"
+            if StockRecord.objects.filter(partner_sku=sku).exists():
+                continue
+            product = Product.objects.create(
+                product_class=product_class, title=title, structure=Product.STANDALONE, is_public=False,
+                description=f"<p>{village.name}新上架：{title}。</p>")
+            StockRecord.objects.create(product=product, partner=village.partner, partner_sku=sku,
+                                       price=Decimal(price), price_currency="CNY", num_in_stock=50)
+            ProductCategory.objects.get_or_create(product=product, category=Category.objects.get(name=category,
+                                                                                                  depth=1))
+            image = ProductImage(product=product, caption=title, display_order=0)
+            image.original.save(f"{sku}.jpg", ContentFile(product_image(title, category, sku)), save=False)
+            image.save()
+            self.seed_origin(product, v_slug, category, 0)
+            Listing.objects.create(product=product, status=status, reason=reason,
+                                   decided_at=timezone.now() if reason else None)
+        sku, old, new = PRICE_CHANGE
+        Listing.objects.filter(product__stockrecords__partner_sku=sku, product__stockrecords__price=old,
+                               status=Listing.Status.APPROVED, proposed_price=None).update(
+            status=Listing.Status.PENDING, proposed_price=new, submitted_at=timezone.now())
+
+    # --- orders -------------------------------------------------------------
+    def seed_orders(self, villages):
+        """A few pickup orders through Oscar's own order creator (so each gets its delivery and code)."""
+        from oscar.core.loading import get_class
+
+        from market.checkout.forms import PAY_AT_PICKUP
+        from market.shipping.repository import Pickup
+
+        if OrderDelivery.objects.exists():
+            return
+        Basket = get_model("basket", "Basket")
+        ShippingAddress = get_model("order", "ShippingAddress")
+        Source = get_model("payment", "Source")
+        SourceType = get_model("payment", "SourceType")
+        OrderCreator = get_class("order.utils", "OrderCreator")
+        OrderTotalCalculator = get_class("checkout.calculators", "OrderTotalCalculator")
+        Selector = get_class("partner.strategy", "Selector")
+        pay_at_pickup, _ = SourceType.objects.get_or_create(code=PAY_AT_PICKUP, defaults={"name": "到店付款"})
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        for n, (username, name, community, items, delivered) in enumerate(DEMO_ORDERS):
+            user = self.user(username, *name)
+            point = PickupPoint.objects.filter(community__slug=community).first()
+            basket = Basket.objects.create(owner=user)
+            basket.strategy = Selector().strategy(user=user)
+            for sku, quantity in items:
+                basket.add_product(Product.objects.get(stockrecords__partner_sku=sku), quantity)
+            method = Pickup(point)
+            charge = method.calculate(basket)
+            total = OrderTotalCalculator().calculate(basket, charge)
+            address = ShippingAddress.objects.create(
+                first_name="".join(name), line1=point.address, phone_number=f"+86139{n:08d}",
+                country=Country.objects.get(iso_3166_1_a2="CN"))
+            order = OrderCreator().place_order(basket=basket, total=total, shipping_method=method,
+                                               shipping_charge=charge, user=user, shipping_address=address)
+            basket.submit()
+            Source.objects.create(order=order, source_type=pay_at_pickup, currency=total.currency,
+                                  amount_allocated=total.incl_tax, reference=order.number)
+            day = timezone.localdate() - timedelta(days=1) if delivered else tomorrow
+            OrderDelivery.objects.filter(order=order).update(deliver_on=day)
+            if delivered:
+                for line in order.lines.all():
+                    line.set_status(settings.ORDER_STATUS_AT_PICKUP)
+                order.set_status(settings.ORDER_STATUS_AT_PICKUP)
 
     # --- live ---------------------------------------------------------------
     def seed_live(self, users, communities, villages):
@@ -332,5 +453,8 @@ class Command(BaseCommand):
         for slug, name, location, story, _user, _products in VILLAGES:
             village = villages[slug]
             if not VillagePage.objects.filter(village=village).exists():
+                # the first sentence is the page's one-line intro (shown on product pages), the rest its body
+                first, _sep, rest = story.partition("。")
                 village_index.add_child(instance=VillagePage(
-                    title=name, slug=slug, village=village, intro=story.split("，")[0], body=f"<p>{story}</p>"))
+                    title=name, slug=slug, village=village, intro=first + "。",
+                    body=f"<p>{rest}</p>" if rest else ""))

@@ -1,0 +1,96 @@
+"""
+Operators' forms in Wagtail's admin for the shop's places and people: a
+village onboarded with its partner and first-secretary account in one step,
+and a community's hosts (who also join the hosts group, which host rights
+need).
+"""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from live.models import HOSTS_GROUP
+
+User = get_user_model()
+
+
+class VillageForm(WagtailAdminModelForm):
+    """A village with its first secretaries: a new village gets its Oscar partner and (new or
+    existing) secretary account on save; later edits can add another secretary or remove one."""
+
+    secretary_username = forms.CharField(
+        label=_("第一书记用户名"), max_length=150, required=False,
+        help_text=_("已有账号填用户名即可；新账号还要填下面的姓名和初始密码"))
+    secretary_name = forms.CharField(label=_("第一书记姓名"), max_length=60, required=False)
+    secretary_email = forms.EmailField(label=_("第一书记邮箱"), required=False)
+    secretary_password = forms.CharField(label=_("初始密码"), required=False,
+                                         widget=forms.PasswordInput(render_value=False),
+                                         help_text=_("新账号才需要，请当面告诉本人并提醒修改"))
+    remove_secretaries = forms.ModelMultipleChoiceField(
+        label=_("不再担任第一书记"), queryset=User.objects.none(), required=False,
+        widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["remove_secretaries"].queryset = self.instance.partner.users.all()
+        else:
+            self.fields["secretary_username"].required = True
+
+    def clean(self):
+        data = super().clean()
+        username = (data.get("secretary_username") or "").strip()
+        self.existing_user = User.objects.filter(username=username).first() if username else None
+        if username and self.existing_user is None:
+            if not data.get("secretary_name"):
+                self.add_error("secretary_name", _("新账号请填写姓名"))
+            password = data.get("secretary_password")
+            if not password:
+                self.add_error("secretary_password", _("新账号请设置初始密码"))
+            else:
+                try:
+                    validate_password(password, User(username=username))
+                except forms.ValidationError as error:
+                    self.add_error("secretary_password", error)
+        return data
+
+    @transaction.atomic
+    def save(self, commit=True):
+        from oscar.core.loading import get_model
+
+        Partner = get_model("partner", "Partner")
+        village = super().save(commit=False)
+        if not village.partner_id:
+            village.partner = Partner.objects.create(code=village.slug, name=village.name)
+        elif village.partner.name != village.name:
+            village.partner.name = village.name
+            village.partner.save(update_fields=["name"])
+        village.save()
+        username = (self.cleaned_data.get("secretary_username") or "").strip()
+        if username:
+            user = self.existing_user
+            if user is None:
+                user = User(username=username, first_name=self.cleaned_data["secretary_name"],
+                            email=self.cleaned_data.get("secretary_email") or "")
+                user.set_password(self.cleaned_data["secretary_password"])
+                user.save()
+            village.partner.users.add(user)
+        for user in self.cleaned_data.get("remove_secretaries") or []:
+            village.partner.users.remove(user)
+        return village
+
+
+class CommunityForm(WagtailAdminModelForm):
+    """A community; the users named as its hosts are put in the hosts group (社区主理人)."""
+
+    @transaction.atomic
+    def save(self, commit=True):
+        from django.contrib.auth.models import Group
+
+        community = super().save(commit=commit)
+        if commit:
+            Group.objects.get_or_create(name=HOSTS_GROUP)[0].user_set.add(*community.hosts.all())
+        return community

@@ -1,0 +1,108 @@
+"""
+上架审核: what an operator must approve before residents see it.
+
+A product a village adds is hidden (Oscar's ``is_public`` off, so the
+catalogue, search, village pages, the 银发专柜 and live lineups all skip it)
+until an operator approves it. On a public product, a price change of more
+than ``SHOP_PRICE_REVIEW_PERCENT`` is held as the listing's proposed price,
+and the old price stays on sale until it is approved. Each decision tells the
+village's secretaries, with the reason when it is a rejection.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from oscar.core.loading import get_class
+
+from .models import Listing
+
+Dispatcher = get_class("communication.utils", "Dispatcher")
+
+
+def needs_price_review(old, new):
+    """True when the change from ``old`` to ``new`` is larger than the review threshold."""
+    if not old:
+        return False
+    return abs(Decimal(new) - old) / old * 100 > settings.SHOP_PRICE_REVIEW_PERCENT
+
+
+def queue(product, proposed_price=None):
+    """Put the product (or its proposed price) in the operators' queue, forgetting any earlier decision."""
+    Listing.objects.update_or_create(product=product, defaults={
+        "status": Listing.Status.PENDING, "reason": "", "proposed_price": proposed_price,
+        "submitted_at": timezone.now(), "decided_at": None, "decided_by": None,
+    })
+
+
+def submit_new(product):
+    """A newly added (or reworked, still unapproved) product waits for review, hidden."""
+    product.is_public = False
+    product.save(update_fields=["is_public", "date_updated"])
+    queue(product)
+
+
+def change_price(stockrecord, new_price):
+    """Apply a secretary's price, or hold it for review; returns True when it was held."""
+    product = stockrecord.product
+    if product.is_public and needs_price_review(stockrecord.price, new_price):
+        queue(product, proposed_price=new_price)
+        return True
+    if stockrecord.price != new_price:
+        stockrecord.price = new_price
+        stockrecord.save(update_fields=["price", "date_updated"])
+    return False
+
+
+def pending():
+    return (Listing.objects.filter(status=Listing.Status.PENDING)
+            .select_related("product", "product__origin")
+            .prefetch_related("product__images", "product__stockrecords__partner__village"))
+
+
+def approve(listing, operator):
+    """Make the product public (and its proposed price the price)."""
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update().select_related("product").get(pk=listing.pk)
+        if listing.status != Listing.Status.PENDING:
+            return False
+        product = listing.product
+        if listing.proposed_price is not None:
+            for record in product.stockrecords.all():
+                record.price = listing.proposed_price
+                record.save(update_fields=["price", "date_updated"])
+        product.is_public = True
+        product.save()  # also re-indexes it for search
+        listing.status, listing.proposed_price, listing.reason = Listing.Status.APPROVED, None, ""
+        listing.decided_at, listing.decided_by = timezone.now(), operator
+        listing.save()
+    tell_secretaries(listing, format_html(_("「{title}」审核通过，已在共富超市上架"), title=product.title))
+    return True
+
+
+def reject(listing, operator, reason):
+    """Keep the product as it is (hidden if new, at its old price if public) and say why."""
+    with transaction.atomic():
+        listing = Listing.objects.select_for_update().select_related("product").get(pk=listing.pk)
+        if listing.status != Listing.Status.PENDING:
+            return False
+        listing.status, listing.proposed_price, listing.reason = Listing.Status.REJECTED, None, reason
+        listing.decided_at, listing.decided_by = timezone.now(), operator
+        listing.save()
+    tell_secretaries(listing, format_html(_("「{title}」审核未通过：{reason}"), title=listing.product.title,
+                                          reason=reason))
+    return True
+
+
+def tell_secretaries(listing, subject):
+    """An in-site notification (HTML, so every value in it is escaped) for the product's secretaries."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(partners__stockrecords__product=listing.product,
+                                            is_active=True).distinct()
+    url = reverse("workspace:product-edit", args=[listing.product_id])
+    Dispatcher().notify_users(users, subject, body=format_html('<a href="{}">{}</a>', url, _("去村务工作台查看")))

@@ -1,0 +1,308 @@
+"""
+村务工作台: a first secretary lists produce with its origin, an operator reviews it,
+residents see it (and its trace page) only once approved; the secretary packs
+per pickup point and marks deliveries, and buyers are told.
+"""
+
+import io
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import zxingcpp
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from oscar.core.loading import get_model
+from PIL import Image
+
+from market.models import Batch, Listing, OrderDelivery, PickupPoint, Village
+
+from .conftest import login_client
+
+Product = get_model("catalogue", "Product")
+Notification = get_model("communication", "Notification")
+
+
+def photo(size=(2400, 1800), name="tomato.jpg", fmt="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "#d33").save(buffer, format=fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def tomato_form(**overrides):
+    data = {
+        "title": "普罗旺斯西红柿 尝鲜装", "category": get_model("catalogue", "Category").objects.get(slug="vegetables").pk,
+        "for_elders": "on", "description": "沙瓤多汁。\n\n大棚里自然熟。", "price": "32.80", "num_in_stock": "80",
+        "origin-producer": "大庙屯村西红柿种植合作社", "origin-place": "市中区陡沟街道大庙屯村",
+        "origin-season": "每年 5–7 月", "origin-pack_size": "3斤/箱", "origin-shelf_life": "冷藏 7 天",
+        "origin-storage": "阴凉通风", "origin-certification": "green", "origin-certificate_number": "LB-15-1234",
+        "batch-harvest_date": (timezone.localdate() - timedelta(days=1)).isoformat(), "batch-quantity": "80",
+        "photos": photo(),
+    }
+    data.update(overrides)
+    return data
+
+
+def add_tomatoes(client, **overrides):
+    response = client.post("/village/products/new/", tomato_form(**overrides))
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return Product.objects.get(title=overrides.get("title", "普罗旺斯西红柿 尝鲜装"))
+
+
+def visible_to_residents(product):
+    """Where a resident could meet the product: catalogue, village page, 银发专柜, live lineup, its own page."""
+    anonymous = Client()
+    village_page = Village.objects.get(slug="damiaotun").page.url
+    places = {
+        "catalogue": product.title in anonymous.get("/shop/catalogue/", {"sort_by": "newest"}).content.decode(),
+        "village page": product.title in anonymous.get(village_page).content.decode(),
+        "silver": product.title in anonymous.get("/shop/silver/").content.decode(),
+        "product page": anonymous.get(product.get_absolute_url()).status_code == 200,
+        "search": product.title in anonymous.get("/shop/search/", {"q": "尝鲜装"}).content.decode(),
+        "lineup": Product.objects.browsable().filter(pk=product.pk).exists(),
+    }
+    from live.forms import LineupItemForm
+
+    places["lineup"] = product in LineupItemForm().fields["product"].queryset
+    return places
+
+
+@pytest.mark.django_db
+def test_secretary_adds_produce_operator_approves_and_it_appears_everywhere(client):
+    login_client(client, "secretary_damiaotun")
+    assert client.get("/village/products/new/").status_code == 200
+    product = add_tomatoes(client)
+
+    # submitted: hidden everywhere, waiting in the operators' queue
+    assert not any(visible_to_residents(product).values()), visible_to_residents(product)
+    batch = product.batches.get()
+    assert Client().get(f"/trace/{batch.code}/").status_code == 404
+    assert product.listing.status == Listing.Status.PENDING
+    assert "待审核" in client.get("/village/").content.decode()
+    image = product.images.get()
+    assert max(Image.open(image.original.path).size) == 1600  # phone photos are resized
+
+    operator = login_client(Client(), "admin")
+    assert "普罗旺斯西红柿 尝鲜装" in operator.get("/village/review/").content.decode()
+    operator.post(f"/village/review/{product.listing.pk}/", {"decision": "approve"})
+
+    product.refresh_from_db()
+    assert all(visible_to_residents(product).values()), visible_to_residents(product)
+    page = Client().get(product.get_absolute_url()).content.decode()
+    assert "大庙屯村西红柿种植合作社" in page and "绿色食品" in page and batch.code in page
+    trace = Client().get(f"/trace/{batch.code}/").content.decode()
+    assert "普罗旺斯西红柿 尝鲜装" in trace and "大庙屯村西红柿种植合作社" in trace
+    assert Notification.objects.filter(recipient__username="secretary_damiaotun", subject__contains="审核通过").exists()
+
+
+@pytest.mark.django_db
+def test_a_rejected_product_shows_the_reason_and_a_resubmission_goes_back_to_review(client):
+    login_client(client, "secretary_damiaotun")
+    product = add_tomatoes(client)
+    operator = login_client(Client(), "admin")
+    assert operator.post(f"/village/review/{product.listing.pk}/", {"decision": "reject"}).status_code == 302
+    product.listing.refresh_from_db()
+    assert product.listing.status == Listing.Status.PENDING  # a rejection needs its reason
+    operator.post(f"/village/review/{product.listing.pk}/", {"decision": "reject", "reason": "照片看不清，请重拍"})
+    product.listing.refresh_from_db()
+    assert product.listing.status == Listing.Status.REJECTED
+    assert "照片看不清，请重拍" in client.get("/village/").content.decode()
+    assert "照片看不清，请重拍" in client.get(f"/village/products/{product.pk}/").content.decode()
+
+    data = tomato_form(photos=photo(name="better.jpg"))
+    data.pop("batch-harvest_date"), data.pop("batch-quantity")
+    client.post(f"/village/products/{product.pk}/", data)
+    product.listing.refresh_from_db()
+    product.refresh_from_db()
+    assert product.listing.status == Listing.Status.PENDING and not product.is_public
+
+
+def edit_price(client, product, price):
+    origin = product.origin
+    data = {"title": product.title, "category": product.categories.exclude(slug="silver").first().pk, "description": "好吃",
+            "price": price, "num_in_stock": "100",
+            **{f"origin-{field}": getattr(origin, field) for field in
+               ("producer", "place", "season", "pack_size", "shelf_life", "storage", "certification",
+                "certificate_number")}}
+    return client.post(f"/village/products/{product.pk}/", data, follow=True)
+
+
+@pytest.mark.django_db
+def test_a_big_price_change_waits_for_review_while_the_old_price_stays_on_sale(client):
+    login_client(client, "secretary")
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    record = honey.stockrecords.get()
+    assert record.price == Decimal("68.00")
+
+    edit_price(client, honey, "70.00")  # +3%: applied at once
+    record.refresh_from_db()
+    assert record.price == Decimal("70.00")
+
+    response = edit_price(client, honey, "99.00")  # +41%: held
+    assert "审核后生效" in response.content.decode()
+    record.refresh_from_db()
+    honey.refresh_from_db()
+    assert record.price == Decimal("70.00") and honey.is_public
+    assert "¥70.00" in Client().get(honey.get_absolute_url()).content.decode()
+    assert honey.listing.proposed_price == Decimal("99.00")
+
+    login_client(Client(), "admin").post(f"/village/review/{honey.listing.pk}/", {"decision": "approve"})
+    record.refresh_from_db()
+    assert record.price == Decimal("99.00")
+
+
+@pytest.mark.django_db
+def test_bad_input_rerenders_the_form_with_clear_errors_and_keeps_what_was_typed(client):
+    login_client(client, "secretary_damiaotun")
+    response = client.post("/village/products/new/", tomato_form(
+        price="-1", **{"origin-certificate_number": "", "batch-harvest_date": "2999-01-01"}, photos=photo()))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "有认证时请填写证书编号" in html and "日期不能晚于今天" in html
+    assert "大庙屯村西红柿种植合作社" in html  # nothing typed is lost
+    assert not Product.objects.filter(title="普罗旺斯西红柿 尝鲜装").exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("upload, message", [
+    (SimpleUploadedFile("notes.jpg", b"this is not a picture", content_type="image/jpeg"), "图片"),
+    (None, "图片太大"),
+    (None, "像素太多"),
+])
+def test_non_images_oversize_files_and_pixel_bombs_are_refused(client, settings, upload, message):
+    login_client(client, "secretary_damiaotun")
+    if message == "图片太大":
+        settings.IMAGE_UPLOAD_MAX_BYTES = 1000
+        upload = photo(size=(400, 300))
+    elif message == "像素太多":
+        buffer = io.BytesIO()
+        Image.new("1", (12000, 12000)).save(buffer, format="PNG")  # 144 MP in a few kB
+        upload = SimpleUploadedFile("bomb.png", buffer.getvalue(), content_type="image/png")
+    response = client.post("/village/products/new/", tomato_form(photos=upload))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Product.objects.filter(title="普罗旺斯西红柿 尝鲜装").exists()
+
+
+@pytest.mark.django_db
+def test_trace_pages_are_public_without_personal_data_and_labels_encode_absolute_urls(client):
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    batch = honey.batches.first()
+    page = Client().get(f"/trace/{batch.code}/")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "桑梓土蜂蜜 500g" in html and "桑梓店村" in html and "养蜂专业合作社" in html
+    assert batch.harvest_date.strftime("%Y-%m-%d") in html and "绿色食品" in html
+    assert "第一书记" in html  # the secretary's public name, not an account
+    for private in ("@gongfu.local", "+86", "buyer_", "李阿姨"):
+        assert private not in html
+    unknown = Client().get("/trace/NOSUCHCODE/")
+    assert unknown.status_code == 404 and "没有找到这个溯源码" in unknown.content.decode()
+
+    login_client(client, "secretary")
+    labels = client.get(f"/village/batches/{batch.code}/labels/").content.decode()
+    assert labels.count('class="trace-label"') >= 20
+    data_uri = labels.split('src="data:image/png;base64,', 1)[1].split('"', 1)[0]
+    import base64
+
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(base64.b64decode(data_uri))))
+    assert decoded and decoded[0].text == settings.SITE_URL.rstrip("/") + f"/trace/{batch.code}/"
+
+
+@pytest.mark.django_db
+def test_a_new_batch_gets_its_own_trace_code(client):
+    login_client(client, "secretary")
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    before = set(honey.batches.values_list("code", flat=True))
+    response = client.post(f"/village/products/{honey.pk}/batches/",
+                           {"batch-harvest_date": timezone.localdate().isoformat(), "batch-quantity": "50"})
+    new = honey.batches.exclude(code__in=before).get()
+    assert response["Location"] == f"/village/batches/{new.code}/labels/"
+
+
+def pickup_order(user, point, products):
+    from oscar.test import factories
+
+    from market.shipping.repository import Pickup
+
+    basket = factories.create_basket(empty=True)
+    for title, quantity in products:
+        basket.add_product(Product.objects.get(title=title), quantity)
+    return factories.create_order(basket=basket, user=user, shipping_method=Pickup(point))
+
+
+@pytest.mark.django_db
+def test_packing_list_per_pickup_point_and_delivered_notifies_each_buyer(client, django_user_model,
+                                                                         django_capture_on_commit_callbacks):
+    chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
+    wuying = PickupPoint.objects.get(community__slug="wuyingtan")
+    chen = django_user_model.objects.create_user("buyer_chen", email="chen@example.com", first_name="陈")
+    mixed = pickup_order(chen, chaoyang, [("桑梓土蜂蜜 500g", 2), ("普罗旺斯西红柿 5斤装", 1)])
+    other_point = pickup_order(chen, wuying, [("桑梓槐花蜜 1kg", 1)])
+    day = mixed.delivery.deliver_on
+    assert len(mixed.delivery.pickup_code) == 6 and mixed.delivery.pickup_code.isdigit()
+
+    login_client(client, "secretary")
+    packing = client.get(f"/village/deliveries/{day}/{chaoyang.pk}/").content.decode()
+    assert str(mixed.number) in packing and mixed.delivery.pickup_code in packing
+    assert "桑梓土蜂蜜 500g" in packing and "普罗旺斯西红柿" not in packing  # only this village's goods
+    assert str(other_point.number) not in packing
+    assert "chen@example.com" not in packing and "+86" not in packing  # no buyers' contacts
+    assert str(mixed.number) in client.get("/village/orders/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/village/deliveries/{day}/{chaoyang.pk}/delivered/").status_code == 302
+    mixed.refresh_from_db()
+    honey_line = mixed.lines.get(partner__code="sangzidian")
+    tomato_line = mixed.lines.get(partner__code="damiaotun")
+    honey_line.refresh_from_db()
+    assert honey_line.status == settings.ORDER_STATUS_AT_PICKUP
+    assert tomato_line.status == settings.ORDER_STATUS_PLACED  # the other village has not delivered yet
+    assert mixed.status == settings.ORDER_STATUS_PLACED
+    assert other_point.lines.get().status == settings.ORDER_STATUS_PLACED
+
+    from django.core import mail
+
+    call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
+    notice = Notification.objects.get(recipient=chen)
+    assert "已送达自提点" in notice.subject and chaoyang.name in notice.body and mixed.delivery.pickup_code in notice.body
+    assert any(chaoyang.name in m.body and "chen@example.com" in m.to for m in mail.outbox)
+
+    # the second village delivers: now the whole order is at the point
+    login_client(Client(), "secretary_damiaotun").post(f"/village/deliveries/{day}/{chaoyang.pk}/delivered/")
+    mixed.refresh_from_db()
+    assert mixed.status == settings.ORDER_STATUS_AT_PICKUP
+    # marking again changes nothing and says so
+    again = client.post(f"/village/deliveries/{day}/{chaoyang.pk}/delivered/", follow=True)
+    assert "已经标记过送达" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_secretary_never_reaches_another_villages_products_batches_or_deliveries(client):
+    login_client(client, "secretary")
+    tomato = Product.objects.get(title="普罗旺斯西红柿 5斤装")
+    batch = Batch.objects.filter(product=tomato).first()
+    assert client.get(f"/village/products/{tomato.pk}/").status_code == 404
+    assert client.post(f"/village/products/{tomato.pk}/", {"title": "x"}).status_code == 404
+    assert client.post(f"/village/products/{tomato.pk}/batches/", {"batch-harvest_date": "2026-01-01"}).status_code == 404
+    assert client.get(f"/village/batches/{batch.code}/labels/").status_code == 404
+    home = client.get("/village/").content.decode()
+    assert "普罗旺斯" not in home and "小庄" not in home
+    wuying = PickupPoint.objects.get(community__slug="wuyingtan")
+    day = OrderDelivery.objects.filter(pickup_point=wuying).first().deliver_on
+    # 无影潭's demo order holds 桑梓小米 too: the secretary sees only that line
+    packing = client.get(f"/village/deliveries/{day}/{wuying.pk}/").content.decode()
+    assert "桑梓小米" in packing and "普罗旺斯" not in packing
+    xinping_only = PickupPoint.objects.get(community__slug="yunhu")
+    assert client.get(f"/village/deliveries/{day}/{xinping_only.pk}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_secretaries_are_kept_out_of_oscars_dashboard(client):
+    login_client(client, "secretary")
+    for url in ("/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/"):
+        assert client.get(url).status_code in (302, 403), url
+    assert login_client(Client(), "admin").get("/dashboard/").status_code == 200
