@@ -220,7 +220,9 @@ def pin(session, user, product_id):
     """Pin a product of the lineup; returns the ``pin`` event."""
     require_moderator(session, user)
     product_id = whole_number(product_id, 1, 2**31 - 1, "product_id")
-    item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id).first()
+    # a product taken off sale (not public, e.g. back in review) cannot be pinned either
+    item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id,
+                                                               product__is_public=True).first()
     if item is None:
         raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
     LiveSession.objects.filter(pk=session.pk).update(pinned=item)

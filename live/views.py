@@ -141,7 +141,7 @@ class ConsoleView(LoginRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         session = self.object
         ctx["is_host"] = services.is_host(session, self.request.user)
-        ctx["lineup"] = session.lineup.select_related("product")
+        ctx["lineup"] = session.lineup.filter(product__is_public=True).select_related("product")
         ctx["moderators"] = session.moderators.all()
         ctx["moderator_form"] = ModeratorForm()
         if ctx["is_host"]:

@@ -99,5 +99,7 @@ class TraceView(TemplateView):
         return self.render_to_response({
             "batch": batch, "product": batch.product, "origin": getattr(batch.product, "origin", None),
             "village": village,
-            "secretaries": [user.get_full_name() or user.username for user in village.secretaries] if village else [],
+            # names in Chinese order (family name first); never an account's username or contact details
+            "secretaries": [f"{u.last_name}{u.first_name}" for u in village.secretaries if u.last_name or u.first_name]
+            if village else [],
         })

@@ -306,3 +306,62 @@ def test_secretaries_are_kept_out_of_oscars_dashboard(client):
     for url in ("/dashboard/", "/dashboard/catalogue/", "/dashboard/orders/"):
         assert client.get(url).status_code in (302, 403), url
     assert login_client(Client(), "admin").get("/dashboard/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_operator_onboards_a_village_with_its_secretary_in_one_step_in_wagtail(client):
+    from django.contrib.auth import get_user_model
+
+    login_client(client, "admin")
+    assert client.get("/cms/snippets/market/village/add/").status_code == 200
+    response = client.post("/cms/snippets/market/village/add/", {
+        "name": "新庄村", "slug": "xinzhuang", "location": "市中区陡沟街道", "price_floor_percent": "70",
+        "secretary_username": "secretary_xinzhuang", "secretary_name": "刘书记",
+        "secretary_password": "Tomato-2026-field"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    village = Village.objects.get(slug="xinzhuang")
+    secretary = get_user_model().objects.get(username="secretary_xinzhuang")
+    assert village.partner.name == "新庄村" and list(village.secretaries) == [secretary]
+    fresh = Client()
+    from django.test import RequestFactory
+
+    assert fresh.login(request=RequestFactory().post("/accounts/login/"), username="secretary_xinzhuang",
+                       password="Tomato-2026-field")
+    assert fresh.get("/village/").status_code == 200
+    # a new account without a password is refused with a clear message, and nothing is made
+    again = client.post("/cms/snippets/market/village/add/", {
+        "name": "空村", "slug": "kong", "price_floor_percent": "70", "secretary_username": "nobody_yet"})
+    assert again.status_code == 200 and "新账号请设置初始密码" in again.content.decode()
+    assert not Village.objects.filter(slug="kong").exists()
+
+
+@pytest.mark.django_db
+def test_an_operator_adds_a_pickup_point_and_a_communitys_host_in_wagtail(client):
+    from django.contrib.auth import get_user_model
+
+    from live.models import HOSTS_GROUP
+    from market.models import Community
+
+    login_client(client, "admin")
+    community = Community.objects.get(slug="yunhu")
+    response = client.post("/cms/snippets/market/pickuppoint/add/", {
+        "community": community.pk, "name": "云湖社区东门自提点", "address": "云湖社区东门",
+        "opening_hours": "每天 8:00–20:00", "phone": "0531-88881234", "is_active": "on"})
+    assert response.status_code == 302
+    assert PickupPoint.objects.get(name="云湖社区东门自提点").opening_hours == "每天 8:00–20:00"
+    new_host = get_user_model().objects.create_user("host_yunhu", password="x-Secret-2026")
+    response = client.post(f"/cms/snippets/market/community/edit/{community.pk}/", {
+        "name": community.name, "slug": community.slug, "district": community.district,
+        "street": community.street, "hosts": [new_host.pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert community.hosts.filter(pk=new_host.pk).exists()
+    assert new_host.groups.filter(name=HOSTS_GROUP).exists()  # host rights need the group too
+
+
+@pytest.mark.django_db
+def test_residents_and_secretaries_cannot_open_the_operators_screens(client):
+    for username in ("secretary", "resident"):
+        login_client(client, username)
+        for url in ("/cms/snippets/market/village/add/", "/cms/snippets/market/community/",
+                    "/cms/snippets/market/pickuppoint/add/"):
+            assert client.get(url).status_code in (302, 403), (username, url)
