@@ -235,7 +235,7 @@ def pickup_order(user, point, products):
 
 
 @pytest.mark.django_db
-def test_packing_list_per_pickup_point_and_delivered_notifies_each_buyer(client, django_user_model,
+def test_packing_list_per_pickup_point_and_delivered_notifies_each_buyer(client, django_user_model, monkeypatch,
                                                                          django_capture_on_commit_callbacks):
     chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
     wuying = PickupPoint.objects.get(community__slug="wuyingtan")
@@ -266,6 +266,8 @@ def test_packing_list_per_pickup_point_and_delivered_notifies_each_buyer(client,
 
     from django.core import mail
 
+    # the real worker runs the queued job; it must not close the test's own connection (its transaction)
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
     notice = Notification.objects.get(recipient=chen)
     assert "已送达自提点" in notice.subject and chaoyang.name in notice.body and mixed.delivery.pickup_code in notice.body
