@@ -28,6 +28,7 @@ urlpatterns = [
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),
     path("village/", include("market.workspace.urls")),
+    path("pickup/", include("market.pickup.urls")),
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
 ]
 

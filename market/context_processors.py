@@ -20,6 +20,8 @@ def workspace_link(user):
 
     if Village.objects.filter(partner__users=user).exists():
         return {"url": "/village/", "label": _("村务工作台")}
+    if user.pickup_points.exists():
+        return {"url": "/pickup/", "label": _("自提点")}
     if user.is_staff:
         return {"url": "/village/review/", "label": _("上架审核")}
     return None

@@ -55,6 +55,10 @@ class PickupPoint(models.Model):
     opening_hours = models.CharField(_("开放时间"), max_length=100, blank=True)
     phone = models.CharField(_("电话"), max_length=32, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="pickup_points", verbose_name=_("自提点工作人员"),
+        help_text=_("在 /pickup/ 查看到货订单、凭取货码交付的人"),
+    )
 
     class Meta:
         verbose_name = _("自提点")
@@ -63,6 +67,27 @@ class PickupPoint(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Resident(models.Model):
+    """What the shop knows of a resident beyond their account: their community (its pickup point
+    is chosen for them at checkout) and their mobile number."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="resident", verbose_name=_("账号"),
+    )
+    community = models.ForeignKey(
+        Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="residents",
+        verbose_name=_("所在社区"),
+    )
+    mobile = models.CharField(_("手机号"), max_length=11, blank=True)
+
+    class Meta:
+        verbose_name = _("居民")
+        verbose_name_plural = _("居民")
+
+    def __str__(self):
+        return str(self.user)
 
 
 class Village(models.Model):
@@ -236,6 +261,11 @@ class OrderDelivery(models.Model):
     )
     deliver_on = models.DateField(_("送达日期"), db_index=True)
     pickup_code = models.CharField(_("取货码"), max_length=6, blank=True)
+    collected_at = models.DateTimeField(_("取货时间"), null=True, blank=True)
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("交付人"),
+    )
 
     class Meta:
         verbose_name = _("订单配送")

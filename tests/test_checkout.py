@@ -10,22 +10,15 @@ Product = get_model("catalogue", "Product")
 
 
 def checkout_to_preview(client, product, pickup):
+    """Basket, then 收货方式 (pickup: name and mobile only), then the preview: the two checkout pages."""
     response = client.post(f"/shop/basket/add/{product.pk}/", {"quantity": 2})
     assert response.status_code == 302
     response = client.get("/shop/checkout/", follow=True)
-    assert response.request["PATH_INFO"] == "/shop/checkout/shipping-address/"
-    response = client.post(
-        "/shop/checkout/shipping-address/",
-        {"first_name": "陈娜", "line1": "朝阳街社区 3 号楼", "line4": "济南", "country": "CN",
-         "phone_number": "+8613800138000"},
-    )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    response = client.get("/shop/checkout/shipping-method/")
+    assert response.request["PATH_INFO"] == "/shop/checkout/delivery/"
     html = response.content.decode()
     assert f"pickup-{pickup.pk}" in html and "postal" in html
-    response = client.post("/shop/checkout/shipping-method/", {"method_code": f"pickup-{pickup.pk}"})
-    assert response["Location"] == "/shop/checkout/payment-method/"
-    response = client.post("/shop/checkout/payment-method/", {"method": "pay-at-pickup"})
+    response = client.post("/shop/checkout/delivery/", {"method": f"pickup-{pickup.pk}", "name": "陈娜",
+                                                        "mobile": "13800138000"})
     assert response["Location"] == "/shop/checkout/preview/"
     return client.get("/shop/checkout/preview/")
 

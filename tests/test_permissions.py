@@ -27,8 +27,9 @@ from .conftest import DEMO_PASSWORD
 Product = get_model("catalogue", "Product")
 User = get_user_model()
 
-ROLES = ["anonymous", "resident", "elder", "secretary_a", "secretary_b", "host", "host_2", "moderator", "operator"]
-USERNAMES = {"resident": "resident", "elder": "elder", "secretary_a": "secretary",
+ROLES = ["anonymous", "resident", "elder", "secretary_a", "secretary_b", "host", "host_2", "moderator", "pickup_staff",
+         "operator"]
+USERNAMES = {"resident": "resident", "elder": "elder", "secretary_a": "secretary", "pickup_staff": "pickup",
              "secretary_b": "secretary_damiaotun", "host": "host", "host_2": "host_2",
              "moderator": "moderator", "operator": "admin"}
 
@@ -127,6 +128,11 @@ TABLE = [
     ("village/review/<int:pk>/", "post", "/village/review/{listing}/", signed_in(DENIED, operator=DONE)),
     ("village/review/<int:pk>/", "get", "/village/review/{listing}/", signed_in(DENIED, operator=NOT_ALLOWED)),
     ("trace/<str:code>/", "get", "/trace/{batch_a}/", expect(OK)),
+    # 自提点: the point's staff only
+    ("pickup/", "get", "/pickup/", signed_in(DENIED, pickup_staff=OK)),
+    ("pickup/handover/", "get", "/pickup/handover/", signed_in(DENIED, pickup_staff=OK)),
+    ("pickup/handover/", "post", "/pickup/handover/", signed_in(DENIED, pickup_staff=OK)),  # "enter the code"
+    ("shop/checkout/delivery/", "get", "/shop/checkout/delivery/", signed_in(DONE)),  # empty basket: back to it
     ("cms/", "get", "/cms/", signed_in(LOGIN, operator=OK)),
     ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
     ("accounts/logout/", "post", "/accounts/logout/", expect(DONE)),  # last: it signs the client out

@@ -1,16 +1,80 @@
-"""Checkout views, forked from Oscar to let the resident choose how to pay."""
+"""
+Checkout views, forked from Oscar. A pickup order takes two pages after the
+basket: 收货方式 (the resident's own community's pickup point chosen for them,
+the name and mobile number of who collects) and the preview, where it is
+placed. Postal delivery goes on to Oscar's address book.
+"""
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
+from django.views import generic
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.models import Source, SourceType
+from phonenumber_field.phonenumber import PhoneNumber
 
 from market.orders import open_unpaid_pickup_orders
 
-from .forms import PAY_AT_PICKUP, PaymentMethodForm
+from market.models import PickupPoint, Resident
+
+from .forms import PAY_AT_PICKUP, POSTAL, DeliveryForm, PaymentMethodForm
+
+
+class IndexView(views.IndexView):
+    """Signed-in residents go straight to choosing how their order reaches them."""
+
+    success_url = reverse_lazy("checkout:delivery")
+
+
+class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
+    """收货方式: pickup at a community point (name and mobile only) or postal delivery."""
+
+    template_name = "oscar/checkout/delivery.html"
+    form_class = DeliveryForm
+    pre_conditions = ["check_basket_is_not_empty", "check_basket_is_valid", "check_user_email_is_captured"]
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["points"] = PickupPoint.objects.filter(is_active=True).select_related("community")
+        return kwargs
+
+    def get_initial(self):
+        user = self.request.user
+        resident = Resident.objects.filter(user=user).select_related("community").first() \
+            if user.is_authenticated else None
+        point = None
+        if resident and resident.community:
+            point = resident.community.pickup_points.filter(is_active=True).first()
+        chosen = self.checkout_session.shipping_method_code(self.request.basket)
+        return {
+            "method": chosen or (f"pickup-{point.pk}" if point else None),
+            "name": (self.checkout_session.new_shipping_address_fields() or {}).get("first_name")
+            or (f"{user.last_name}{user.first_name}" if user.is_authenticated else ""),
+            "mobile": resident.mobile if resident else "",
+        }
+
+    def form_valid(self, form):
+        self.checkout_session.reset_shipping_data()
+        point = form.point
+        if point is None:
+            self.checkout_session.use_shipping_method(POSTAL)
+            return redirect("checkout:shipping-address")
+        data = form.cleaned_data
+        self.checkout_session.ship_to_new_address({
+            "first_name": data["name"].strip(), "last_name": "", "line1": point.address,
+            "line4": point.community.name, "country_id": "CN",
+            "phone_number": PhoneNumber.from_string("+86" + data["mobile"]),
+            "notes": "",
+        })
+        self.checkout_session.use_shipping_method(f"pickup-{point.pk}")
+        self.checkout_session.pay_by(PAY_AT_PICKUP)
+        if self.request.user.is_authenticated:
+            # remembered for next time: their pickup point's community and their number
+            Resident.objects.update_or_create(user=self.request.user,
+                                              defaults={"community": point.community, "mobile": data["mobile"]})
+        return redirect("checkout:preview")
 
 
 class PaymentMethodView(views.PaymentMethodView):

@@ -25,7 +25,7 @@ from PIL import Image, ImageDraw, ImageFont
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import (Batch, Certification, Community, Listing, OrderDelivery, PickupPoint, ProductOrigin,
-                           Village)
+                           Resident, Village)
 from market.views import SILVER_CATEGORY_SLUG
 
 Category = get_model("catalogue", "Category")
@@ -135,7 +135,10 @@ USERS = [
     ("secretary", ("桑梓店村", "第一书记"), False, False),
     ("resident", ("陈", "娜"), False, False),
     ("elder", ("胡", "奶奶"), False, False),
+    ("pickup", ("朝阳街自提点", "值班员"), False, False),
 ]
+# residents' communities and mobile numbers (their pickup point is chosen for them at checkout)
+RESIDENTS = [("resident", "chaoyangjie", "13805310001"), ("elder", "chaoyangjie", "13805310002")]
 
 
 def cjk_font(size):
@@ -185,6 +188,10 @@ class Command(BaseCommand):
             users = self.seed_users()
             communities = self.seed_communities()
             communities["chaoyangjie"].hosts.add(users["host"])
+            communities["chaoyangjie"].pickup_points.first().staff.add(users["pickup"])
+            for username, community, mobile in RESIDENTS:
+                Resident.objects.get_or_create(user=users[username], defaults={
+                    "community": communities[community], "mobile": mobile})
             villages = self.seed_villages()
             self.seed_products(villages)
             self.seed_review_queue(villages)
@@ -194,7 +201,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Community.objects.count()} communities, {Village.objects.count()} villages, "
             f"{Product.objects.count()} products, {LiveSession.objects.count()} live sessions. "
-            f"Accounts: admin, host, secretary, resident, elder (password {DEMO_PASSWORD})."
+            f"Accounts: admin, host, secretary, secretary_damiaotun, pickup, resident, elder (password {DEMO_PASSWORD})."
         ))
 
     # --- people -------------------------------------------------------------

@@ -1,0 +1,111 @@
+"""
+自提点: pickup-point staff see the orders arriving at their point and hand them
+over against the pickup code (typed, or read from the buyer's QR). A right code
+for a delivered order completes it once; anything else changes nothing and says why.
+"""
+
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from oscar.core.loading import get_model
+
+from market.checkout.forms import PAY_AT_PICKUP
+from market.delivery import OPEN_STATUSES
+from market.models import OrderDelivery, PickupPoint
+
+Order = get_model("order", "Order")
+
+
+class HandOverRefused(Exception):
+    """Why a code cannot be handed over, in the staff's words."""
+
+
+def hand_over(points, code, staff):
+    """Complete the delivered order at one of these points whose pickup code this is; returns the order."""
+    code = re.sub(r"\D", "", code or "")
+    if len(code) != 6:
+        raise HandOverRefused(_("请输入 6 位数字的取货码"))
+    with transaction.atomic():
+        deliveries = (OrderDelivery.objects.select_for_update(of=("self",)).select_related("order", "pickup_point")
+                      .filter(pickup_code=code, pickup_point__in=points)
+                      .exclude(order__status=settings.ORDER_STATUS_CANCELLED).order_by("-order__date_placed"))
+        by_status = {}
+        for delivery in deliveries:
+            by_status.setdefault(delivery.order.status, delivery)
+        delivery = by_status.get(settings.ORDER_STATUS_AT_PICKUP)
+        if delivery is None:
+            if settings.ORDER_STATUS_PLACED in by_status:
+                raise HandOverRefused(_("这张订单的货还没全部送到自提点，请等到货后再交付"))
+            if settings.ORDER_STATUS_COLLECTED in by_status:
+                done = by_status[settings.ORDER_STATUS_COLLECTED]
+                raise HandOverRefused(_("这张订单已在 %(when)s 取过货了，不能重复交付")
+                                      % {"when": timezone.localtime(done.collected_at).strftime("%m-%d %H:%M")
+                                         if done.collected_at else ""})
+            elsewhere = (OrderDelivery.objects.filter(pickup_code=code, order__status__in=OPEN_STATUSES)
+                         .exclude(pickup_point__in=points).select_related("pickup_point").first())
+            if elsewhere:
+                raise HandOverRefused(_("这不是本自提点的订单，请到「%(point)s」取货")
+                                      % {"point": elsewhere.pickup_point.name})
+            raise HandOverRefused(_("取货码不对，请核对后再输入"))
+        order = Order.objects.select_for_update().get(pk=delivery.order_id)
+        for line in order.lines.all():
+            line.set_status(settings.ORDER_STATUS_COLLECTED)
+        order.set_status(settings.ORDER_STATUS_COLLECTED)
+        for source in order.sources.filter(source_type__code=PAY_AT_PICKUP, amount_debited=0):
+            source.debit(reference=_("自提点收款"))  # paid at the counter
+        delivery.collected_at, delivery.handed_over_by = timezone.now(), staff
+        delivery.save(update_fields=["collected_at", "handed_over_by"])
+    return order
+
+
+class PickupStaffMixin(LoginRequiredMixin):
+    """For the staff of a pickup point only (read from the database on every request)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        self.points = list(PickupPoint.objects.filter(staff=request.user, is_active=True))
+        if not self.points:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class PickupHomeView(PickupStaffMixin, TemplateView):
+    """Today's orders at the staff's point(s): to arrive, waiting to be collected, collected today."""
+
+    template_name = "market/pickup/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        deliveries = (OrderDelivery.objects.filter(pickup_point__in=self.points)
+                      .select_related("order", "order__shipping_address", "pickup_point")
+                      .prefetch_related("order__lines").order_by("deliver_on", "order__number"))
+        ctx["waiting"] = deliveries.filter(order__status=settings.ORDER_STATUS_AT_PICKUP)
+        ctx["arriving"] = deliveries.filter(order__status=settings.ORDER_STATUS_PLACED,
+                                            deliver_on__lte=today + timedelta(days=1))
+        ctx["collected"] = deliveries.filter(order__status=settings.ORDER_STATUS_COLLECTED,
+                                             collected_at__date__gte=today).order_by("-collected_at")
+        ctx["points"] = self.points
+        return ctx
+
+
+class HandOverView(PickupStaffMixin, TemplateView):
+    """The hand-over screen: type the code or scan the buyer's QR."""
+
+    template_name = "market/pickup/handover.html"
+
+    def post(self, request):
+        code = request.POST.get("code", "")
+        try:
+            order = hand_over(self.points, code, request.user)
+        except HandOverRefused as refusal:
+            return self.render_to_response(self.get_context_data(error=str(refusal), code=code[:12]), status=200)
+        return self.render_to_response(self.get_context_data(done=order))

@@ -1,0 +1,32 @@
+from django import template
+from django.conf import settings
+
+from market.qr import qr_data_uri
+
+register = template.Library()
+
+PICKUP_STEPS = (settings.ORDER_STATUS_PLACED, settings.ORDER_STATUS_AT_PICKUP, settings.ORDER_STATUS_COLLECTED)
+
+
+@register.simple_tag
+def order_pickup(order):
+    """An order's pickup facts for the resident: point, code and its QR, and where it is on its way."""
+    from market.models import OrderDelivery
+
+    delivery = OrderDelivery.objects.select_related("pickup_point").filter(order=order).first()
+    if delivery is None or delivery.pickup_point is None:
+        return None
+    reached = PICKUP_STEPS.index(order.status) if order.status in PICKUP_STEPS else -1
+    return {
+        "delivery": delivery, "point": delivery.pickup_point, "code": delivery.pickup_code,
+        "qr": qr_data_uri(delivery.pickup_code, box_size=6) if delivery.pickup_code else "",
+        "steps": [(step, "current" if index == reached else "done" if index < reached else "todo")
+                  for index, step in enumerate(PICKUP_STEPS)],
+        "cancelled": order.status == settings.ORDER_STATUS_CANCELLED,
+    }
+
+
+@register.simple_tag
+def site_url(path=""):
+    """An absolute link on the site's own public address (SITE_URL), for emails."""
+    return settings.SITE_URL.rstrip("/") + path
