@@ -250,3 +250,56 @@ def test_pages_dashboard_and_wagtail_admin_run_with_no_csp_violation(stack):
             context.close()
         browser.close()
     assert seen == [], seen
+
+
+def test_a_pickup_order_in_chromium_from_basket_to_hand_over_by_typed_code(stack):
+    """A resident buys for pickup (two pages), the village marks it delivered, pickup staff type the code."""
+    from playwright.sync_api import expect, sync_playwright
+
+    site = stack["site"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        _ctx, shop = log_in(browser, site, "elder")
+        shop.set_viewport_size({"width": 390, "height": 844})
+        shop.goto(site + "/shop/catalogue/sangzidian-02_2/")
+        shop.locator("#add_to_basket_form [type='submit']").click()
+        shop.goto(site + "/shop/checkout/")
+        shop.wait_for_url("**/checkout/delivery/")
+        expect(shop.locator("input[name='method'][value^='pickup-']:checked")).to_have_count(1)  # her community's
+        expect(shop.locator("input[name='line1']")).to_have_count(0)  # no address for pickup
+        shop.locator('[name="mobile"]').fill("139 0531 0002")
+        shop.locator(".delivery-form [type='submit']").click()
+        shop.wait_for_url("**/checkout/preview/")
+        shop.click("#place-order")
+        shop.wait_for_url("**/checkout/thank-you/")
+        code = shop.locator(".pickup-code__digits").inner_text().strip()
+        assert len(code) == 6 and code.isdigit()
+
+        _ctx, village = log_in(browser, site, "secretary")
+        village.goto(site + "/village/orders/")
+        # every day's delivery to 朝阳街 (an order placed after the cut-off arrives a day later)
+        buttons = village.locator(".ws-delivery", has_text="朝阳街社区党群服务中心自提点").locator(
+            "button", has_text="已送达自提点")
+        for _ in range(3):
+            if not buttons.count():
+                break
+            buttons.first.click()
+            expect(village.locator(".messages")).to_contain_text("已标记送达")
+
+        _ctx, staff = log_in(browser, site, "pickup")
+        staff.set_viewport_size({"width": 390, "height": 844})
+        staff.goto(site + "/pickup/handover/")
+        staff.fill("#pickup-code", "000000" if code != "000000" else "999999")
+        staff.locator(".handover-form [type='submit']").click()
+        expect(staff.locator(".handover-error")).to_be_visible()
+        staff.fill("#pickup-code", code)
+        staff.locator(".handover-form [type='submit']").click()
+        expect(staff.locator(".handover-done")).to_contain_text("已交付")
+        staff.fill("#pickup-code", code)
+        staff.locator(".handover-form [type='submit']").click()
+        expect(staff.locator(".handover-error")).to_contain_text("不能重复交付")
+
+        for page in (shop, village, staff):
+            assert csp_violations(page) == [], "the pickup journey runs under the CSP"
+        browser.close()
