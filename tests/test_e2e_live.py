@@ -303,3 +303,24 @@ def test_a_pickup_order_in_chromium_from_basket_to_hand_over_by_typed_code(stack
         for page in (shop, village, staff):
             assert csp_violations(page) == [], "the pickup journey runs under the CSP"
         browser.close()
+
+        # 扫二维码: Chromium's fake camera shows the buyer's QR; the screen reads it (jsQR) and submits it
+        import qrcode
+
+        qrcode.make(code, box_size=12, border=6).save(stack["work"] / "code.png")
+        video = stack["work"] / "code.y4m"
+        subprocess.run(["ffmpeg", "-v", "error", "-y", "-loop", "1", "-i", str(stack["work"] / "code.png"),
+                        "-t", "3", "-r", "10", "-vf", "scale=640:480:force_original_aspect_ratio=decrease,"
+                        "pad=640:480:(ow-iw)/2:(oh-ih)/2:white", "-pix_fmt", "yuv420p", str(video)], check=True)
+        camera = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"])
+        context, staff = log_in(camera, site, "pickup")
+        context.grant_permissions(["camera"], origin=site)
+        staff.goto(site + "/pickup/handover/")
+        staff.locator("[data-scan]").click()
+        expect(staff.locator(".handover-error")).to_contain_text("不能重复交付", timeout=15000)  # it read this order
+        assert staff.locator("#pickup-code").input_value() == code
+        assert csp_violations(staff) == []
+        camera.close()
