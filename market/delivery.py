@@ -15,7 +15,7 @@ from itertools import groupby
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -23,13 +23,13 @@ from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from .models import OrderDelivery, PickupPoint
+from .orders import OPEN_STATUSES
+from .shipping.repository import PICKUP_PREFIX
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
 Dispatcher = get_class("communication.utils", "Dispatcher")
 
-PICKUP_PREFIX = "pickup-"
-OPEN_STATUSES = (settings.ORDER_STATUS_PLACED, settings.ORDER_STATUS_AT_PICKUP)
 
 
 def delivery_day(placed):
@@ -72,7 +72,8 @@ def village_lines(partners):
     """Order lines of these partners (a secretary's villages) in orders that are not cancelled."""
     return (Line.objects.filter(partner__in=partners)
             .exclude(order__status=settings.ORDER_STATUS_CANCELLED)
-            .select_related("order", "order__delivery", "order__delivery__pickup_point", "product"))
+            .select_related("order", "order__delivery", "order__delivery__pickup_point", "order__shipping_address",
+                            "order__user", "product"))
 
 
 class DeliveryGroup:
@@ -88,7 +89,7 @@ class DeliveryGroup:
         return sum(line.quantity for line in self.lines)
 
     def packing(self):
-        """What to pack: (product title, units) for every product, then each order's lines and code."""
+        """What to pack: (product title, units) for every product in the group."""
         totals = {}
         for line in self.lines:
             totals[line.title] = totals.get(line.title, 0) + line.quantity
@@ -97,16 +98,14 @@ class DeliveryGroup:
 
 def delivery_groups(partners, since=None):
     """A secretary's lines grouped by delivery day and pickup point (postal last), soonest first."""
-    lines = village_lines(partners).filter(order__delivery__isnull=False)
+    lines = village_lines(partners).filter(order__delivery__isnull=False).order_by(
+        "order__delivery__deliver_on", F("order__delivery__pickup_point").asc(nulls_last=True),
+        "order__number", "pk")
     if since is not None:
         lines = lines.filter(order__delivery__deliver_on__gte=since)
-    lines = sorted(lines, key=lambda line: (line.order.delivery.deliver_on,
-                                            line.order.delivery.pickup_point_id is None,
-                                            line.order.delivery.pickup_point_id or 0, line.order.number))
     groups = []
-    for (day, _postal, _point), chunk in groupby(
-            lines, key=lambda line: (line.order.delivery.deliver_on, line.order.delivery.pickup_point_id is None,
-                                     line.order.delivery.pickup_point_id)):
+    for (day, _point), chunk in groupby(lines, key=lambda line: (line.order.delivery.deliver_on,
+                                                                 line.order.delivery.pickup_point_id)):
         chunk = list(chunk)
         groups.append(DeliveryGroup(day, chunk[0].order.delivery.pickup_point, chunk))
     return groups

@@ -62,7 +62,6 @@ def visible_to_residents(product):
         "silver": product.title in anonymous.get("/shop/silver/").content.decode(),
         "product page": anonymous.get(product.get_absolute_url()).status_code == 200,
         "search": product.title in anonymous.get("/shop/search/", {"q": "尝鲜装"}).content.decode(),
-        "lineup": Product.objects.browsable().filter(pk=product.pk).exists(),
     }
     from live.forms import LineupItemForm
 

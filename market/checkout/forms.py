@@ -4,7 +4,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 PAY_AT_PICKUP = "pay-at-pickup"
-POSTAL = "postal"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
@@ -38,9 +37,11 @@ class DeliveryForm(forms.Form):
 
     def __init__(self, *args, points, **kwargs):
         super().__init__(*args, **kwargs)
-        self.points = {f"pickup-{point.pk}": point for point in points}
+        from market.shipping.repository import Pickup, PostalDelivery
+
+        self.points = {Pickup(point).code: point for point in points}
         self.fields["method"].choices = [(code, point) for code, point in self.points.items()] + [
-            (POSTAL, _("邮政配送到家"))]
+            (PostalDelivery.code, _("邮政配送到家"))]
 
     @property
     def point(self):

@@ -19,7 +19,9 @@ from market.orders import open_unpaid_pickup_orders
 
 from market.models import PickupPoint, Resident
 
-from .forms import PAY_AT_PICKUP, POSTAL, DeliveryForm, PaymentMethodForm
+from market.shipping.repository import Pickup, PostalDelivery
+
+from .forms import PAY_AT_PICKUP, DeliveryForm, PaymentMethodForm
 
 
 class IndexView(views.IndexView):
@@ -49,7 +51,7 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
             point = resident.community.pickup_points.filter(is_active=True).first()
         chosen = self.checkout_session.shipping_method_code(self.request.basket)
         return {
-            "method": chosen or (f"pickup-{point.pk}" if point else None),
+            "method": chosen or (Pickup(point).code if point else None),
             "name": (self.checkout_session.new_shipping_address_fields() or {}).get("first_name")
             or (f"{user.last_name}{user.first_name}" if user.is_authenticated else ""),
             "mobile": resident.mobile if resident else "",
@@ -59,7 +61,7 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
         self.checkout_session.reset_shipping_data()
         point = form.point
         if point is None:
-            self.checkout_session.use_shipping_method(POSTAL)
+            self.checkout_session.use_shipping_method(PostalDelivery.code)
             return redirect("checkout:shipping-address")
         data = form.cleaned_data
         self.checkout_session.ship_to_new_address({
@@ -68,7 +70,7 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
             "phone_number": PhoneNumber.from_string("+86" + data["mobile"]),
             "notes": "",
         })
-        self.checkout_session.use_shipping_method(f"pickup-{point.pk}")
+        self.checkout_session.use_shipping_method(Pickup(point).code)
         self.checkout_session.pay_by(PAY_AT_PICKUP)
         if self.request.user.is_authenticated:
             # remembered for next time: their pickup point's community and their number

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from market.checkout.forms import PAY_AT_PICKUP
-from market.delivery import OPEN_STATUSES
+from market.orders import OPEN_STATUSES
 from market.models import OrderDelivery, PickupPoint
 
 Order = get_model("order", "Order")

@@ -8,13 +8,15 @@ from oscar.apps.shipping import repository
 
 from market.models import PickupPoint
 
+PICKUP_PREFIX = "pickup-"  # a pickup method's code is this and the point's id
+
 
 class Pickup(methods.Free):
     """Collect the order at a community pickup point (自提点), free of charge."""
 
     def __init__(self, point):
         self.point = point
-        self.code = f"pickup-{point.pk}"
+        self.code = f"{PICKUP_PREFIX}{point.pk}"
         self.name = _("社区自提 · %(point)s") % {"point": point.name}
         self.description = point.address
 

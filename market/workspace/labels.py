@@ -2,8 +2,6 @@
 
 from django.conf import settings
 
-from market.qr import qr_data_uri  # noqa: F401  (the label sheet's QR)
-
 PER_SHEET = 24  # 3 × 8 labels of 70 × 37 mm on A4
 
 

@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 from market import delivery, listings
 from market.images import resized_photo
 from market.models import Batch, Listing, PickupPoint, Village
+from market.qr import qr_data_uri
 from market.views import SILVER_CATEGORY_SLUG
 
 from . import labels
@@ -73,10 +74,10 @@ class HomeView(SecretaryMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         products = (self.products().select_related("listing", "origin")
-                    .prefetch_related("images", "stockrecords", "batches").order_by("-date_created"))
+                    .prefetch_related("images", "stockrecords").order_by("-date_created"))
         sales = delivery.week_sales(self.partners)
-        ctx["rows"] = [(product, product.stockrecords.all()[0] if product.stockrecords.all() else None,
-                        sales.get(product.pk, {})) for product in products]
+        ctx["rows"] = [(product, next(iter(product.stockrecords.all()), None), sales.get(product.pk, {}))
+                       for product in products]
         ctx["week_units"] = sum(row.get("units") or 0 for row in sales.values())
         ctx["week_takings"] = sum(row.get("takings") or 0 for row in sales.values())
         ctx["villages"] = self.villages
@@ -236,7 +237,7 @@ class LabelsView(SecretaryMixin, TemplateView):
                                   .filter(product__in=self.products()), code=self.kwargs["code"])
         ctx["batch"] = batch
         ctx["trace_url"] = labels.trace_url(batch)
-        ctx["qr"] = labels.qr_data_uri(ctx["trace_url"])
+        ctx["qr"] = qr_data_uri(ctx["trace_url"])
         ctx["labels"] = range(labels.PER_SHEET)
         return ctx
 
@@ -300,8 +301,9 @@ class ReviewQueueView(OperatorMixin, TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["listings"] = listings.pending()
-        ctx["recent"] = (Listing.objects.exclude(status=Listing.Status.PENDING).select_related("product")
-                         .order_by("-decided_at")[:10])
+        ctx["recent"] = (Listing.objects.exclude(status=Listing.Status.PENDING).filter(decided_by__isnull=False)
+                         .select_related("product").order_by("-decided_at")[:10])  # operators' decisions
+        ctx["review_percent"] = settings.SHOP_PRICE_REVIEW_PERCENT
         ctx.setdefault("form", ReviewForm())
         return ctx
 
