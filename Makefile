@@ -10,7 +10,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run setup test install install-dev system frontend ingest bench messages clean lock
+.PHONY: run setup test install install-dev system frontend ingest bench bench-shop messages clean lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,13 +45,12 @@ system:
 setup: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py update_index --remove --verbosity 0
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
 # The web server and the background worker (django-tasks), stopped together with Ctrl-C.
 # WebSocket frames over 16 KiB are refused by Uvicorn before the site reads them.
 run: setup
-	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, resident, elder / gongfu2026)"
+	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, resident, elder / gongfu2026)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 16384
@@ -65,6 +64,10 @@ ingest: install system
 # The fan-out benchmark of issue #3 (Redis at REDIS_URL, default 127.0.0.1:6379).
 bench: install-dev
 	$(BIN)/python bench/live_fanout.py $(BENCH_ARGS)
+
+# The catalogue benchmark of issue #9: 10,000 products, queries per page, requests per second, page weight.
+bench-shop: install-dev system
+	$(BIN)/python bench/catalogue.py $(BENCH_ARGS)
 
 # Compile the English catalogue (Chinese is the source language) with Babel, pure Python.
 messages: install

@@ -96,7 +96,7 @@ def project_env(work, redis_url):
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings", DJANGO_DEBUG="0", REDIS_URL=redis_url,
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}"),
-        MEDIA_ROOT=str(work / "media"), SEARCH_INDEX_PATH=str(work / "whoosh"),
+        MEDIA_ROOT=str(work / "media"),
         LIVE_CHAT_RATE="1", LIVE_CHAT_BURST="3",
     )
     return env

@@ -131,5 +131,7 @@ class VillagePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         ctx = super().get_context(request, *args, **kwargs)
-        ctx["products"] = self.village.products().prefetch_related("images", "stockrecords")[:24]
+        from market.cards import card_queryset
+
+        ctx["products"] = card_queryset(self.village.products())[:24]
         return ctx

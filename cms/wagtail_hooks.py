@@ -1,7 +1,7 @@
 """
 Operators' screens in Wagtail's admin for the shop's places and people
 (communities with their hosts, pickup points with their hours, villages with
-their first secretaries), grouped under one 共富超市 menu.
+their first secretaries) and search synonyms, grouped under one 共富超市 menu.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from market.models import Community, PickupPoint, Village
+from market.search.models import SynonymGroup
 
 from .forms import CommunityForm, VillageForm
 
@@ -49,11 +50,21 @@ class VillageViewSet(SnippetViewSet):
     ], base_form_class=VillageForm)
 
 
+class SynonymGroupViewSet(SnippetViewSet):
+    """Words buyers use for the same produce (番茄 西红柿): a new group works in the next search."""
+
+    model = SynonymGroup
+    icon = "search"
+    list_display = ["words"]
+    search_fields = ["words"]
+    panels = [FieldPanel("words")]
+
+
 class ShopPlacesGroup(SnippetViewSetGroup):
     menu_label = _("共富超市")
     menu_icon = "pick"
     menu_order = 250
-    items = (VillageViewSet, CommunityViewSet, PickupPointViewSet)
+    items = (VillageViewSet, CommunityViewSet, PickupPointViewSet, SynonymGroupViewSet)
 
 
 register_snippet(ShopPlacesGroup)

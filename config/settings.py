@@ -99,7 +99,7 @@ INSTALLED_APPS = [
     "oscar.apps.offer.apps.OfferConfig",
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
-    "oscar.apps.search.apps.SearchConfig",
+    "market.search.apps.SearchConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "market.dashboard.apps.DashboardConfig",
@@ -116,7 +116,6 @@ INSTALLED_APPS = [
     "oscar.apps.dashboard.communications.apps.CommunicationsDashboardConfig",
     "oscar.apps.dashboard.shipping.apps.ShippingDashboardConfig",
     "widget_tweaks",
-    "haystack",
     "treebeard",
     "sorl.thumbnail",
     "django_tables2",
@@ -312,16 +311,12 @@ OSCAR_FROM_EMAIL = DEFAULT_FROM_EMAIL
 OSCAR_REQUIRED_ADDRESS_FIELDS = ("first_name", "line1", "country")
 OSCAR_SEND_REGISTRATION_EMAIL = False
 OSCAR_SLUG_ALLOW_UNICODE = True
-# Product search and catalogue browsing: Whoosh, a pure-Python index on disk,
-# kept current on every product save. Point HAYSTACK_* at Solr/Elasticsearch to scale.
-HAYSTACK_CONNECTIONS = {
-    "default": {
-        "ENGINE": "haystack.backends.whoosh_backend.WhooshEngine",
-        "PATH": os.environ.get("SEARCH_INDEX_PATH", str(BASE_DIR / "var" / "whoosh")),
-    }
-}
-HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.RealtimeSignalProcessor"
-OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}  # Whoosh cannot facet
+# Product search and browsing run on the database (market.search: jieba words and pypinyin
+# spellings in a SearchEntry per product). Oscar's own search modules still import Haystack,
+# so it gets a configuration, but no index and no signal processor.
+HAYSTACK_CONNECTIONS = {"default": {"ENGINE": "haystack.backends.simple_backend.SimpleEngine"}}
+HAYSTACK_SIGNAL_PROCESSOR = "haystack.signals.BaseSignalProcessor"
+OSCAR_SEARCH_FACETS = {"fields": {}, "queries": {}}
 # Reviews only from signed-in residents, shown after an operator approves them.
 OSCAR_ALLOW_ANON_REVIEWS = False
 OSCAR_MODERATE_REVIEWS = True

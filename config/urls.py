@@ -29,6 +29,7 @@ urlpatterns = [
     path("live/", include("live.urls")),
     path("village/", include("market.workspace.urls")),
     path("pickup/", include("market.pickup.urls")),
+    path("assist/", include("market.assist.urls")),
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
 ]
 

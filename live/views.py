@@ -19,6 +19,9 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from django.views.static import serve
 from django.views.generic.edit import CreateView, UpdateView
+from oscar.core.loading import get_model
+
+from market.cards import card_queryset
 
 from . import fanout, pricing, services
 from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
@@ -69,6 +72,11 @@ class LiveSessionDetailView(DetailView):
         ctx["can_moderate"] = services.can_moderate(self.object, self.request.user)
         ctx["reminded"] = (self.request.user.is_authenticated
                            and self.object.subscribers.filter(pk=self.request.user.pk).exists())
+        # 本场好物: the lineup as shop cards (with the live price while the session is live)
+        Product = get_model("catalogue", "Product")
+        ids = list(self.object.lineup.order_by("position").values_list("product_id", flat=True))
+        found = {p.pk: p for p in card_queryset(Product.objects.browsable().filter(pk__in=ids))}
+        ctx["lineup_products"] = [found[i] for i in dict.fromkeys(ids) if i in found]
         return ctx
 
 

@@ -22,6 +22,8 @@ def workspace_link(user):
         return {"url": "/village/", "label": _("村务工作台")}
     if user.pickup_points.exists():
         return {"url": "/pickup/", "label": _("自提点")}
+    if user.worker_communities.exists():
+        return {"url": "/assist/", "label": _("代下单")}
     if user.is_staff:
         return {"url": "/village/review/", "label": _("上架审核")}
     return None

@@ -33,6 +33,10 @@ class Community(models.Model):
         settings.AUTH_USER_MODEL, blank=True, related_name="hosted_communities",
         verbose_name=_("社区主理人"), help_text=_("可以为本社区安排直播的主理人"),
     )
+    workers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="worker_communities",
+        verbose_name=_("社区工作者"), help_text=_("可以替本社区居民代下单的工作人员和志愿者"),
+    )
 
     class Meta:
         verbose_name = _("社区")
@@ -265,6 +269,11 @@ class OrderDelivery(models.Model):
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("交付人"),
+    )
+    # 代下单: the community worker who placed the order for the resident (the order's user, if they have an account)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="assisted_orders",
+        verbose_name=_("代下单人"),
     )
 
     class Meta:

@@ -1,11 +1,14 @@
 """Shop pages that Oscar has no view for: the landing page, the 银发专柜 and the trace pages."""
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.http import HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from .cards import card_queryset
 from .models import Village
 
 Category = get_model("catalogue", "Category")
@@ -21,12 +24,7 @@ def silver_products():
     if category is None:
         return Product.objects.none()
     categories = category.get_descendants_and_self()
-    return (
-        Product.objects.browsable()
-        .filter(categories__in=categories)
-        .distinct()
-        .prefetch_related("images", "stockrecords")
-    )
+    return card_queryset(Product.objects.browsable().filter(categories__in=categories).distinct())
 
 
 class ShopHomeView(TemplateView):
@@ -38,17 +36,15 @@ class ShopHomeView(TemplateView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         villages = list(Village.objects.select_related("page").order_by("name"))
+        # each village's newest few, in one query however many products there are (a window per partner)
+        newest = (Product.objects.browsable().filter(stockrecords__partner__village__isnull=False)
+                  .annotate(shelf=F("stockrecords__partner_id"),
+                            place=Window(RowNumber(), partition_by=F("stockrecords__partner_id"),
+                                         order_by=[F("date_created").desc(), F("pk").desc()]))
+                  .filter(place__lte=self.per_village))
         by_partner = {village.partner_id: [] for village in villages}
-        products = (
-            Product.objects.browsable()
-            .filter(stockrecords__partner__in=by_partner)
-            .distinct()
-            .prefetch_related("images", "stockrecords")
-        )
-        for product in products:
-            for partner_id in {record.partner_id for record in product.stockrecords.all()}:
-                if partner_id in by_partner and len(by_partner[partner_id]) < self.per_village:
-                    by_partner[partner_id].append(product)
+        for product in card_queryset(newest).order_by("shelf", "place"):
+            by_partner.setdefault(product.shelf, []).append(product)
         ctx["village_sections"] = [(village, by_partner[village.partner_id]) for village in villages]
         ctx["silver_products"] = list(silver_products()[:4])
         return ctx

@@ -17,10 +17,9 @@ from oscar.test.factories import create_product
 from live.models import HOSTS_GROUP, LineupItem, LiveSession
 from market.models import Community
 
-# Keep the tests' uploads and search index out of the developer's own.
+# Keep the tests' uploads out of the developer's own.
 _scratch = tempfile.mkdtemp(prefix="gongfu-tests-")
 settings.MEDIA_ROOT = os.path.join(_scratch, "media")
-settings.HAYSTACK_CONNECTIONS["default"]["PATH"] = os.path.join(_scratch, "whoosh")
 
 DEMO_PASSWORD = "gongfu2026"
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +45,14 @@ def login_client(client, username):
                              password=DEMO_PASSWORD)
     assert logged_in, f"demo user {username} cannot log in"
     return client
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    """The real stack (Uvicorn, nginx-rtmp, its own database) for the browser tests, started once."""
+    from .e2e import run_stack
+
+    yield from run_stack(tmp_path_factory)
 
 
 @pytest.fixture

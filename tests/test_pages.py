@@ -51,7 +51,7 @@ def test_shop_groups_products_by_village_with_silver_counter(client):
         assert village in html
     assert "桑梓土蜂蜜 500g" in html
     silver = get_in(client, "/shop/silver/", "zh-hans")
-    assert silver.count('class="product_pod"') == 8
+    assert silver.count('class="p-card"') == 8
 
 
 @pytest.mark.django_db
@@ -59,17 +59,18 @@ def test_product_page_shows_yuan_price_and_oscar_strings_in_both_languages(clien
     product = Product.objects.get(title="桑梓土蜂蜜 500g")
     chinese = get_in(client, product.get_absolute_url(), "zh-hans")
     assert "¥68.00" in chinese
-    assert "添加至购物车" in chinese  # Oscar's own zh_Hans catalogue, not ours
+    assert "加入购物车" in chinese
     english = get_in(client, product.get_absolute_url(), "en")
     assert "¥68.00" in english
-    assert "Add to cart" in english
+    assert "Add to basket" in english
 
 
 @pytest.mark.django_db
 def test_catalogue_lists_all_demo_products_in_chinese(client):
     html = get_in(client, "/shop/catalogue/", "zh-hans")
-    assert "所有商品" in html
-    assert "<strong>30</strong>" in html
+    assert "全部商品" in html
+    assert f"共 {Product.objects.browsable().count()} 件商品" in html
+    assert html.count('class="p-card"') == 20  # one page
 
 
 @pytest.mark.django_db

@@ -34,3 +34,19 @@ def product_sessions(product, limit=4):
     coming = sessions.filter(status__in=[LiveSession.Status.LIVE, LiveSession.Status.SCHEDULED])
     return {"coming": list(coming.order_by("scheduled_start")[:limit]),
             "past": list(sessions.filter(status=LiveSession.Status.ENDED)[:limit])}
+
+
+@register.simple_tag
+def attach_live_offers(products):
+    """Give each listed product its ``live_offer`` (live price and room) while a session sells it: one query."""
+    from live.models import LineupItem, LiveSession, PriceStatus
+
+    products = [products] if hasattr(products, "pk") else list(products)
+    offers = {}
+    for item in (LineupItem.objects.filter(product__in=[p.pk for p in products], session__status=LiveSession.Status.LIVE,
+                                           price_status=PriceStatus.APPROVED, live_price__isnull=False)
+                 .select_related("session").order_by("live_price")):
+        offers.setdefault(item.product_id, {"price": item.live_price, "session": item.session})
+    for product in products:
+        product.live_offer = offers.get(product.pk)
+    return ""

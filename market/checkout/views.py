@@ -6,6 +6,8 @@ placed. Postal delivery goes on to Oscar's address book.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
@@ -15,9 +17,10 @@ from oscar.apps.checkout.exceptions import FailedPreCondition
 from oscar.apps.payment.models import Source, SourceType
 from phonenumber_field.phonenumber import PhoneNumber
 
+from market.assist.services import worker_points
 from market.orders import open_unpaid_pickup_orders
 
-from market.models import PickupPoint, Resident
+from market.models import OrderDelivery, PickupPoint, Resident
 
 from market.shipping.repository import Pickup, PostalDelivery
 
@@ -40,6 +43,7 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         kwargs["points"] = PickupPoint.objects.filter(is_active=True).select_related("community")
+        kwargs["assist_points"] = list(worker_points(self.request.user))
         return kwargs
 
     def get_initial(self):
@@ -50,7 +54,16 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
         if resident and resident.community:
             point = resident.community.pickup_points.filter(is_active=True).first()
         chosen = self.checkout_session.shipping_method_code(self.request.basket)
+        assisting = self.checkout_session.assisted_mobile()
+        if assisting:
+            return {"for_whom": "resident", "method": chosen, "mobile": assisting,
+                    "name": (self.checkout_session.new_shipping_address_fields() or {}).get("first_name")}
+        worker_point = worker_points(user).first()
+        if worker_point is not None and not resident:
+            # a community worker's account is mostly used for 代下单: start there, at their community's point
+            return {"for_whom": "resident", "method": chosen or Pickup(worker_point).code}
         return {
+            "for_whom": "self",
             "method": chosen or (Pickup(point).code if point else None),
             "name": (self.checkout_session.new_shipping_address_fields() or {}).get("first_name")
             or (f"{user.last_name}{user.first_name}" if user.is_authenticated else ""),
@@ -59,24 +72,37 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
 
     def form_valid(self, form):
         self.checkout_session.reset_shipping_data()
+        self.checkout_session.stop_assisting()
+        if form.assisting:
+            return self.assisted(form)
         point = form.point
         if point is None:
             self.checkout_session.use_shipping_method(PostalDelivery.code)
             return redirect("checkout:shipping-address")
         data = form.cleaned_data
-        self.checkout_session.ship_to_new_address({
-            "first_name": data["name"].strip(), "last_name": "", "line1": point.address,
-            "line4": point.community.name, "country_id": "CN",
-            "phone_number": PhoneNumber.from_string("+86" + data["mobile"]),
-            "notes": "",
-        })
-        self.checkout_session.use_shipping_method(Pickup(point).code)
-        self.checkout_session.pay_by(PAY_AT_PICKUP)
+        self.pickup_at(point, data["name"].strip(), data["mobile"])
         if self.request.user.is_authenticated:
             # remembered for next time: their pickup point's community and their number
             Resident.objects.update_or_create(user=self.request.user,
                                               defaults={"community": point.community, "mobile": data["mobile"]})
         return redirect("checkout:preview")
+
+
+    def assisted(self, form):
+        """代下单: the resident collects at the worker's community and pays there."""
+        data, point = form.cleaned_data, form.assist_points[form.cleaned_data["method"]]
+        self.pickup_at(point, data["name"].strip(), data["mobile"])
+        self.checkout_session.assist(data["mobile"], form.resident.user_id if form.resident else None)
+        return redirect("checkout:preview")
+
+    def pickup_at(self, point, name, mobile):
+        self.checkout_session.ship_to_new_address({
+            "first_name": name, "last_name": "", "line1": point.address,
+            "line4": point.community.name, "country_id": "CN",
+            "phone_number": PhoneNumber.from_string("+86" + mobile), "notes": "",
+        })
+        self.checkout_session.use_shipping_method(Pickup(point).code)
+        self.checkout_session.pay_by(PAY_AT_PICKUP)
 
 
 class PaymentMethodView(views.PaymentMethodView):
@@ -99,7 +125,7 @@ class PaymentMethodView(views.PaymentMethodView):
 class PaymentDetailsView(views.PaymentDetailsView):
     """Place the order; pay-at-pickup records an Oscar payment source, no money moves."""
 
-    pre_conditions = views.PaymentDetailsView.pre_conditions + ["check_open_unpaid_orders"]
+    pre_conditions = views.PaymentDetailsView.pre_conditions + ["check_assist_is_allowed", "check_open_unpaid_orders"]
 
     def check_payment_data_is_captured(self, request):
         if self.checkout_session.payment_method() != PAY_AT_PICKUP:
@@ -110,8 +136,9 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def check_open_unpaid_orders(self, request):
         """At most SHOP_MAX_OPEN_UNPAID_ORDERS pay-at-pickup orders open at once per account."""
         limit = settings.SHOP_MAX_OPEN_UNPAID_ORDERS
-        if (self.checkout_session.payment_method() == PAY_AT_PICKUP
-                and open_unpaid_pickup_orders(request.user).count() >= limit):
+        buyer = self.buyer()
+        if (self.checkout_session.payment_method() == PAY_AT_PICKUP and buyer.is_authenticated
+                and open_unpaid_pickup_orders(buyer).count() >= limit):
             raise FailedPreCondition(
                 url=reverse("customer:order-list"),
                 message=_("你已有 %(n)d 张到店付款的订单还没取货，请先取货或取消后再下单") % {"n": limit},
@@ -122,8 +149,49 @@ class PaymentDetailsView(views.PaymentDetailsView):
             return redirect("checkout:payment-method")
         return super().get(request, *args, **kwargs)
 
+    def assisting(self):
+        """代下单 in progress, and the user still a worker of the chosen point's community."""
+        if not hasattr(self, "_assisting"):
+            point = None
+            if self.checkout_session.assisted_mobile():
+                point = getattr(self.get_shipping_method(self.request.basket), "point", None)
+            self._assisting = point is not None and worker_points(self.request.user).filter(pk=point.pk).exists()
+        return self._assisting
+
+    def buyer(self):
+        """Whose order this is: the user, or for 代下单 the resident's account (a guest order without one)."""
+        if not self.assisting():
+            return self.request.user
+        return get_user_model().objects.filter(pk=self.checkout_session.assisted_user_id()).first() or AnonymousUser()
+
+    def check_assist_is_allowed(self, request):
+        """代下单 only while the user is still a worker of the pickup point's community."""
+        if self.checkout_session.assisted_mobile() and not self.assisting():
+            self.checkout_session.stop_assisting()
+            raise FailedPreCondition(url=reverse("checkout:delivery"), message=_("你已不是这个社区的工作人员，不能代下单"))
+
+    def handle_order_placement(self, order_number, user, *args, **kwargs):
+        return super().handle_order_placement(order_number, self.buyer(), *args, **kwargs)
+
+    def place_order(self, *args, **kwargs):
+        order = super().place_order(*args, **kwargs)
+        if self.assisting():
+            OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
+        return order
+
+    def send_order_placed_email(self, order):
+        if order.user is None and not order.guest_email:
+            return  # 代下单 for a resident without an account: the worker tells them the code
+        super().send_order_placed_email(order)
+
+    def get_message_context(self, order):
+        ctx = super().get_message_context(order)
+        ctx["user"] = order.user  # the buyer, not the worker who placed it
+        return ctx
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
+        ctx["assisting"] = self.assisting()
         ctx["payment_method_label"] = dict(
             PaymentMethodForm.base_fields["method"].choices
         ).get(self.checkout_session.payment_method())

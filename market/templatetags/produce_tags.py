@@ -5,7 +5,11 @@ register = template.Library()
 
 @register.simple_tag
 def product_origin(product):
-    """What the origin block shows for a product: its village, origin facts and latest batch."""
+    """What the product page shows: its village, origin facts, latest batch and the day an order now arrives."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from market.delivery import delivery_day
     from market.models import ProductOrigin
 
     record = product.stockrecords.select_related("partner__village__page").first()
@@ -13,4 +17,6 @@ def product_origin(product):
         "village": getattr(record.partner, "village", None) if record else None,
         "origin": ProductOrigin.objects.filter(product=product).first(),
         "batch": product.batches.first(),
+        "arrives": delivery_day(timezone.now()),
+        "cutoff_hour": settings.SHOP_DELIVERY_CUTOFF_HOUR,
     }

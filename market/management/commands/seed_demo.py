@@ -26,6 +26,8 @@ from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndex
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import (Batch, Certification, Community, Listing, OrderDelivery, PickupPoint, ProductOrigin,
                            Resident, Village)
+from market.search.index import rebuild as rebuild_search
+from market.search.models import SynonymGroup
 from market.views import SILVER_CATEGORY_SLUG
 
 Category = get_model("catalogue", "Category")
@@ -85,8 +87,19 @@ VILLAGES = [
      [("小庄红富士苹果 5斤", "水果", "35.00", False), ("小庄黄桃 3斤", "水果", "29.80", False),
       ("小庄葡萄 2斤", "水果", "26.00", False), ("鲜玉米 6穗", "蔬菜", "18.00", False),
       ("小庄地瓜 5斤", "蔬菜", "19.90", False), ("采摘研学体验券", "水果", "50.00", False),
-      ("核桃 1kg", "粮油", "42.00", False)]),
+      ("核桃 1kg", "粮油", "42.00", False), ("小庄马铃薯 5斤", "蔬菜", "16.80", False)]),
 ]
+
+# A product's own words (the village's story is on its page already)
+DESCRIPTIONS = {
+    "蜂蜜": "蜂农自家蜂场取的蜜，不兑水、不加糖，冬天结晶是正常现象。",
+    "蔬菜": "当天采摘，第二天送到社区自提点，新鲜看得见。",
+    "水果": "树上自然成熟再摘，挑过个头，磕碰包退。",
+    "粮油": "村里合作社自产自加工，小批量生产，吃得放心。",
+}
+
+# What buyers call the same produce; operators add more under 共富超市 › 搜索同义词 in /cms/.
+SYNONYMS = ["番茄 西红柿 洋柿子", "土豆 马铃薯 洋芋", "地瓜 红薯 番薯", "玉米 苞米 棒子", "香油 芝麻油", "蜂蜜 蜜"]
 
 # village: producer, place, season, certification, certificate number (from the seed articles)
 ORIGINS = {
@@ -112,13 +125,18 @@ REVIEW_QUEUE = [
 ]
 PRICE_CHANGE = ("damiaotun-03", Decimal("29.90"), Decimal("45.00"))  # 樱桃番茄 3斤: a +50% price waits for review
 # demo buyers' orders, so the secretaries' order and packing lists have content:
-# (buyer, name, community of the pickup point, [(sku, quantity)], delivered already)
+# (buyer, name, community of the pickup point, [(sku, quantity)], status, placed by a worker for them)
+PLACED, AT_PICKUP, COLLECTED, CANCELLED = "placed", "at_pickup", "collected", "cancelled"
 DEMO_ORDERS = [
-    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-01", 2), ("damiaotun-01", 1)], False),
-    ("buyer_wang", ("王", "大爷"), "chaoyangjie", [("sangzidian-02", 1)], False),
-    ("buyer_zhao", ("赵", "女士"), "wuyingtan", [("damiaotun-01", 2), ("sangzidian-06", 1)], False),
-    ("buyer_sun", ("孙", "老师"), "mingquanchunxiao", [("sangzidian-01", 1), ("xinping-07", 1)], False),
-    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-05", 1)], True),
+    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-01", 2), ("damiaotun-01", 1)], PLACED, None),
+    ("buyer_wang", ("王", "大爷"), "chaoyangjie", [("sangzidian-02", 1)], PLACED, None),
+    ("buyer_zhao", ("赵", "女士"), "wuyingtan", [("damiaotun-01", 2), ("sangzidian-06", 1)], PLACED, None),
+    ("buyer_sun", ("孙", "老师"), "mingquanchunxiao", [("sangzidian-01", 1), ("xinping-07", 1)], PLACED, None),
+    ("buyer_li", ("李", "阿姨"), "chaoyangjie", [("sangzidian-05", 1)], AT_PICKUP, None),
+    ("buyer_wang", ("王", "大爷"), "chaoyangjie", [("damiaotun-04", 1)], COLLECTED, None),
+    ("buyer_zhao", ("赵", "女士"), "wuyingtan", [("xiaozhuang-01", 1)], CANCELLED, None),
+    # 代下单: the community worker ordered for 胡奶奶 (the elder account)
+    ("elder", ("胡", "奶奶"), "chaoyangjie", [("sangzidian-06", 1), ("damiaotun-06", 1)], AT_PICKUP, "worker"),
 ]
 
 CATEGORY_COLOURS = {
@@ -136,9 +154,11 @@ USERS = [
     ("resident", ("陈", "娜"), False, False),
     ("elder", ("胡", "奶奶"), False, False),
     ("pickup", ("朝阳街自提点", "值班员"), False, False),
+    ("worker", ("刘", "晓梅"), False, False),  # 朝阳街社区's community worker: 代下单 for elders
 ]
 # residents' communities and mobile numbers (their pickup point is chosen for them at checkout)
 RESIDENTS = [("resident", "chaoyangjie", "13805310001"), ("elder", "chaoyangjie", "13805310002")]
+MOBILES = {username: mobile for username, _community, mobile in RESIDENTS}
 
 
 def cjk_font(size):
@@ -189,6 +209,7 @@ class Command(BaseCommand):
             communities = self.seed_communities()
             communities["chaoyangjie"].hosts.add(users["host"])
             communities["chaoyangjie"].pickup_points.first().staff.add(users["pickup"])
+            communities["chaoyangjie"].workers.add(users["worker"])
             for username, community, mobile in RESIDENTS:
                 Resident.objects.get_or_create(user=users[username], defaults={
                     "community": communities[community], "mobile": mobile})
@@ -198,10 +219,14 @@ class Command(BaseCommand):
             self.seed_live(users, communities, villages)
             self.seed_pages(communities, villages)
             self.seed_orders(villages)
+            for words in SYNONYMS:
+                SynonymGroup.objects.get_or_create(words=words)
+            rebuild_search()
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Community.objects.count()} communities, {Village.objects.count()} villages, "
             f"{Product.objects.count()} products, {LiveSession.objects.count()} live sessions. "
-            f"Accounts: admin, host, secretary, secretary_damiaotun, pickup, resident, elder (password {DEMO_PASSWORD})."
+            f"Accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, resident, elder "
+            f"(password {DEMO_PASSWORD})."
         ))
 
     # --- people -------------------------------------------------------------
@@ -270,7 +295,7 @@ class Command(BaseCommand):
             name: self.category(name, slug)
             for name, slug in (("蜂蜜", "honey"), ("蔬菜", "vegetables"), ("水果", "fruit"), ("粮油", "grain-oil"))
         }
-        for v_slug, v_name, _loc, story, _user, products in VILLAGES:
+        for v_slug, v_name, _loc, _story, _user, products in VILLAGES:
             village = villages[v_slug]
             for index, (title, cat_name, price, for_elders) in enumerate(products, start=1):
                 sku = f"{v_slug}-{index:02d}"
@@ -278,7 +303,7 @@ class Command(BaseCommand):
                 if product is None:
                     product = Product.objects.create(
                         product_class=product_class, title=title, slug=sku, structure=Product.STANDALONE,
-                        description=f"{v_name}出品。{story}",
+                        description=f"{v_name}出品。{DESCRIPTIONS[cat_name]}",
                     )
                     StockRecord.objects.create(
                         product=product, partner=village.partner, partner_sku=sku,
@@ -353,7 +378,7 @@ class Command(BaseCommand):
         Selector = get_class("partner.strategy", "Selector")
         pay_at_pickup, _ = SourceType.objects.get_or_create(code=PAY_AT_PICKUP, defaults={"name": "到店付款"})
         tomorrow = timezone.localdate() + timedelta(days=1)
-        for n, (username, name, community, items, delivered) in enumerate(DEMO_ORDERS):
+        for n, (username, name, community, items, status, placed_by) in enumerate(DEMO_ORDERS):
             user = self.user(username, *name)
             point = PickupPoint.objects.filter(community__slug=community).first()
             basket = Basket.objects.create(owner=user)
@@ -364,19 +389,36 @@ class Command(BaseCommand):
             charge = method.calculate(basket)
             total = OrderTotalCalculator().calculate(basket, charge)
             address = ShippingAddress.objects.create(
-                first_name="".join(name), line1=point.address, phone_number=f"+86139{n:08d}",
+                first_name="".join(name), line1=point.address,
+                phone_number="+86" + MOBILES.get(username, f"139{n:08d}"),
                 country=Country.objects.get(iso_3166_1_a2="CN"))
             order = OrderCreator().place_order(basket=basket, total=total, shipping_method=method,
                                                shipping_charge=charge, user=user, shipping_address=address)
             basket.submit()
-            Source.objects.create(order=order, source_type=pay_at_pickup, currency=total.currency,
-                                  amount_allocated=total.incl_tax, reference=order.number)
-            day = timezone.localdate() - timedelta(days=1) if delivered else tomorrow
-            OrderDelivery.objects.filter(order=order).update(deliver_on=day)
-            if delivered:
-                for line in order.lines.all():
-                    line.set_status(settings.ORDER_STATUS_AT_PICKUP)
-                order.set_status(settings.ORDER_STATUS_AT_PICKUP)
+            source = Source.objects.create(order=order, source_type=pay_at_pickup, currency=total.currency,
+                                           amount_allocated=total.incl_tax, reference=order.number)
+            self.move_order(order, status, source, tomorrow, placed_by)
+
+    def move_order(self, order, status, source, tomorrow, placed_by):
+        """Take a demo order to its status the way the site would (cancelled ones give their stock back)."""
+        from market.orders import cancel
+
+        delivered = status in (AT_PICKUP, COLLECTED)
+        OrderDelivery.objects.filter(order=order).update(
+            deliver_on=timezone.localdate() - timedelta(days=1) if delivered else tomorrow,
+            placed_by=get_user_model().objects.filter(username=placed_by).first() if placed_by else None)
+        if status == CANCELLED:
+            cancel(order.pk)
+        for step in ((settings.ORDER_STATUS_AT_PICKUP,) if status == AT_PICKUP else
+                     (settings.ORDER_STATUS_AT_PICKUP, settings.ORDER_STATUS_COLLECTED) if status == COLLECTED else ()):
+            for line in order.lines.all():
+                line.set_status(step)
+            order.set_status(step)
+        if status == COLLECTED:
+            source.debit(reference="自提点收款")
+            OrderDelivery.objects.filter(order=order).update(
+                collected_at=timezone.now() - timedelta(hours=3),
+                handed_over_by=get_user_model().objects.filter(username="pickup").first())
 
     # --- live ---------------------------------------------------------------
     def seed_live(self, users, communities, villages):
