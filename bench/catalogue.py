@@ -157,7 +157,7 @@ def page_weight(site, path):
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN")
         page = context.new_page()
         requests = []
-        page.on("requestfinished", requests.append)
+        page.on("requestfinished", lambda request: requests.append(request))
         page.goto(site + path, wait_until="networkidle")
         total, by_type = 0, {}
         for request in requests:
@@ -214,15 +214,17 @@ def main():
                 break
             except OSError:
                 time.sleep(0.3)
-        print(f"\n{'page':<24}{'cards':>6}{'queries':>9}{'req/s':>8}{'median ms':>11}{'p95 ms':>8}")
+        print(f"\n{'page':<24}{'cards':>6}{'queries':>9}{'alone ms':>10}{'req/s':>8}{'median ms':>11}{'p95 ms':>8}")
         for name, url in urls.items():
             load(port, url, 1, 2)  # warm
+            _rps, alone = load(port, url, 2, 1)  # one client: how long a page takes to answer
             rps, latencies = load(port, url, args.seconds, args.clients)
             p95 = statistics.quantiles(latencies, n=20)[-1]
-            print(f"{name:<24}{queries[name]['cards']:>6}{queries[name]['queries']:>9}{rps:>8.1f}"
-                  f"{statistics.median(latencies):>11.0f}{p95:>8.0f}", flush=True)
-        print(f"\n({args.clients} keep-alive clients for {args.seconds:.0f} s a page, one Uvicorn process, "
-              f"production settings, {os.cpu_count()} CPUs shared with the clients)")
+            print(f"{name:<24}{queries[name]['cards']:>6}{queries[name]['queries']:>9}{statistics.median(alone):>10.0f}"
+                  f"{rps:>8.1f}{statistics.median(latencies):>11.0f}{p95:>8.0f}", flush=True)
+        print(f"\n(alone: the median of one client's requests; then {args.clients} keep-alive clients for "
+              f"{args.seconds:.0f} s a page; one Uvicorn process, production settings, {os.cpu_count()} CPUs "
+              f"shared with the clients)")
         print("\nfirst visit in Chromium at 390 px (empty cache), bytes transferred:")
         for name, path in (("home /", "/"), ("product page", pages["product"])):
             total, by_type, count = page_weight(site, path)

@@ -31,7 +31,7 @@ class ShopHomeView(TemplateView):
     """共富超市 landing page: the 银发专柜 and every village's produce, village by village."""
 
     template_name = "market/shop_home.html"
-    per_village = 8
+    per_village = 4
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

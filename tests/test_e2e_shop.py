@@ -129,15 +129,27 @@ def test_elder_mode_meets_the_miit_numbers_and_axe_finds_nothing_serious(stack):
         page.locator("a", has_text="查看订单").first.click()
         page.wait_for_url("**/accounts/orders/**")
         measure("order page")
+        page.goto(site + "/shop/accounts/orders/")
+        measure("my orders")
 
         # the same shopping pages in the standard look
         page.locator(".elder-switch button").click()
         expect(page.locator("body.elder-mode")).to_have_count(0)
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
-            for path in ("/", "/shop/silver/", "/shop/catalogue/sangzidian-01_1/", "/shop/basket/", "/accounts/orders/"):
+            for path in ("/", "/shop/silver/", "/shop/catalogue/sangzidian-01_1/", "/shop/basket/",
+                         "/shop/accounts/orders/"):
                 page.goto(site + path)
                 measure(path, elder=False)
+        page.goto(site + "/shop/catalogue/sangzidian-01_1/")
+        page.locator("#add_to_basket_form [type='submit']").click()
+        page.goto(site + "/shop/basket/")
+        measure("basket with a line", elder=False)
+        page.goto(site + "/shop/checkout/delivery/")
+        measure("checkout: delivery", elder=False)
+        page.locator(".delivery-form [type='submit']").click()
+        page.wait_for_url("**/checkout/preview/")
+        measure("checkout: preview", elder=False)
         assert csp_violations(page) == []
         browser.close()
     failing = {name: problems for name, problems in measured.items() if problems}
