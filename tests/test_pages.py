@@ -49,7 +49,8 @@ def test_shop_groups_products_by_village_with_silver_counter(client):
     html = get_in(client, "/shop/", "zh-hans")
     for village in ("桑梓店村", "大庙屯村", "新平村", "小庄村"):
         assert village in html
-    assert "桑梓土蜂蜜 500g" in html
+    assert "石磨香油 500ml" in html  # 桑梓店村's newest four
+    assert html.count('class="p-card"') == 4 * 4 + 4  # four a village, and four of the 银发专柜
     silver = get_in(client, "/shop/silver/", "zh-hans")
     assert silver.count('class="p-card"') == 8
 
