@@ -55,7 +55,7 @@ run: setup
 	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 16384
 
-test: install-dev system
+test: system install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ingest: install system
@@ -66,7 +66,7 @@ bench: install-dev
 	$(BIN)/python bench/live_fanout.py $(BENCH_ARGS)
 
 # The catalogue benchmark of issue #9: 10,000 products, queries per page, requests per second, page weight.
-bench-shop: install-dev system
+bench-shop: system install-dev
 	$(BIN)/python bench/catalogue.py $(BENCH_ARGS)
 
 # Compile the English catalogue (Chinese is the source language) with Babel, pure Python.

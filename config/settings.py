@@ -280,6 +280,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 for _package in ("hls.js", "jsqr"):  # the live player; the pickup screen's QR reader
     if (BASE_DIR / "node_modules" / _package / "dist").is_dir():
         STATICFILES_DIRS.append((f"vendor/{_package}", BASE_DIR / "node_modules" / _package / "dist"))
+if (BASE_DIR / "node_modules" / "china-area-data" / "data.json").is_file():  # the postal form's 省/市/区
+    STATICFILES_DIRS.append(("vendor/china-area-data", BASE_DIR / "node_modules" / "china-area-data"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 STORAGES = {
@@ -331,18 +333,23 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
      "access_fn": _staff_only},
 ]
 
-# Order statuses (pay at pickup: placed, at the pickup point, collected; or cancelled).
+# Order statuses: pickup orders are placed, at the pickup point, collected; postal ones placed
+# (shown as 待发货), shipped with a tracking number, received; either may be cancelled.
 # Oscar stores the status text itself; templates translate it with {% trans order.status %}.
 ORDER_STATUS_PLACED = gettext_noop("待备货")
 ORDER_STATUS_AT_PICKUP = gettext_noop("已送达自提点")
 ORDER_STATUS_COLLECTED = gettext_noop("已取货")
+ORDER_STATUS_SHIPPED = gettext_noop("已发货")
+ORDER_STATUS_RECEIVED = gettext_noop("已签收")
 ORDER_STATUS_CANCELLED = gettext_noop("已取消")
 OSCAR_INITIAL_ORDER_STATUS = ORDER_STATUS_PLACED
 OSCAR_INITIAL_LINE_STATUS = ORDER_STATUS_PLACED
 OSCAR_ORDER_STATUS_PIPELINE = {
-    ORDER_STATUS_PLACED: (ORDER_STATUS_AT_PICKUP, ORDER_STATUS_CANCELLED),
+    ORDER_STATUS_PLACED: (ORDER_STATUS_AT_PICKUP, ORDER_STATUS_SHIPPED, ORDER_STATUS_CANCELLED),
     ORDER_STATUS_AT_PICKUP: (ORDER_STATUS_COLLECTED, ORDER_STATUS_CANCELLED),
+    ORDER_STATUS_SHIPPED: (ORDER_STATUS_RECEIVED,),
     ORDER_STATUS_COLLECTED: (),
+    ORDER_STATUS_RECEIVED: (),
     ORDER_STATUS_CANCELLED: (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE

@@ -2,7 +2,11 @@
 
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
@@ -99,3 +103,35 @@ class TraceView(TemplateView):
             "secretaries": [f"{u.last_name}{u.first_name}" for u in village.secretaries if u.last_name or u.first_name]
             if village else [],
         })
+
+
+class ReceivedView(LoginRequiredMixin, View):
+    """确认收货: the buyer says a shipped postal order has arrived (their own orders only)."""
+
+    def post(self, request, number):
+        from . import postal
+
+        try:
+            postal.confirm_received(request.user, number)
+        except postal.Refused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("已确认收货，谢谢！"))
+        return redirect("customer:order", order_number=number)
+
+
+class AddressDefaultView(LoginRequiredMixin, View):
+    """Make one of the user's addresses the default, by POST (replaces Oscar's GET link at the same URL)."""
+
+    def post(self, request, pk, action):
+        from django.http import Http404
+        from django.shortcuts import get_object_or_404
+        from oscar.core.loading import get_model
+
+        if action not in ("default_for_shipping", "default_for_billing"):
+            raise Http404
+        address = get_object_or_404(get_model("address", "UserAddress"), user=request.user, pk=pk)
+        setattr(address, f"is_{action}", True)
+        address.save()
+        messages.success(request, _("已设为默认地址"))
+        return redirect("customer:address-list")

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Debian packages the live video and browser tests need: nginx with the RTMP
-# module (ingest), ffmpeg (test pattern, replays), Chromium (end-to-end tests)
-# and a CJK font (Chinese text in images and screenshots). Installs only what
+# module (ingest), ffmpeg (test pattern, replays), Chromium (end-to-end tests),
+# a CJK font (Chinese text in images and screenshots) and npm (front-end libraries). Installs only what
 # is missing; needs root (or sudo) the first time.
 set -e
 missing=""
@@ -10,6 +10,8 @@ missing=""
 command -v ffmpeg >/dev/null 2>&1 || missing="$missing ffmpeg"
 [ -x /usr/bin/chromium ] || missing="$missing chromium"
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
+# npm fetches the front-end libraries the tests need (hls.js, jsQR, china-area-data, axe-core)
+command -v npm >/dev/null 2>&1 || missing="$missing npm"
 [ -z "$missing" ] && exit 0
 echo "Installing Debian packages:$missing"
 SUDO=""

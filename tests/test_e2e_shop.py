@@ -6,7 +6,7 @@ cards' layout at phone and desktop widths, and 朗读 on the product page.
 
 import subprocess
 
-from .e2e import CHROMIUM, CHROMIUM_ARGS, RECORD_CSP, csp_violations, log_in, wait_for
+from .e2e import CHROMIUM, CHROMIUM_ARGS, RECORD_CSP, csp_violations, log_in
 from .page_checks import axe_violations, card_problems, elder_problems
 
 

@@ -151,11 +151,9 @@ def place_order_at_pickup(user):
     client = Client()
     client.force_login(user)
     pickup = PickupPoint.objects.first()
-    client.post("/shop/checkout/shipping-address/", {
-        "first_name": "大爷", "last_name": "胡", "line1": "朝阳街社区 3 号楼", "line4": "济南",
-        "country": "CN", "phone_number": "+8613800138000"})
-    client.post("/shop/checkout/shipping-method/", {"method_code": f"pickup-{pickup.pk}"})
-    client.post("/shop/checkout/payment-method/", {"method": "pay-at-pickup"})
+    chosen = client.post("/shop/checkout/delivery/", {"method": f"pickup-{pickup.pk}", "name": "胡大爷",
+                                                      "mobile": "13800138000"})
+    assert chosen["Location"] == "/shop/checkout/preview/"
     response = client.post("/shop/checkout/preview/", {"action": "place_order"})
     assert response.status_code == 302 and response["Location"] == "/shop/checkout/thank-you/"
     return Order.objects.get(user=user)

@@ -125,6 +125,18 @@ TABLE = [
      signed_in(DENIED, secretary_a=DONE, secretary_b=DONE)),
     ("village/deliveries/<day:day>/<int:point>/delivered/", "get", "/village/deliveries/{day}/{point}/delivered/",
      signed_in(DENIED, secretary_a=NOT_ALLOWED, secretary_b=NOT_ALLOWED)),
+    # 邮政配送: a village posts its own lines (a refusal is a message on the orders page; nothing changes,
+    # tests/test_postal.py); the buyer confirms receipt of their own order (others get a message, likewise)
+    ("village/orders/<str:number>/shipped/", "post", "/village/orders/{order_number}/shipped/",
+     signed_in(DENIED, secretary_a=DONE, secretary_b=DONE)),
+    ("village/orders/<str:number>/shipped/", "get", "/village/orders/{order_number}/shipped/",
+     signed_in(DENIED, secretary_a=NOT_ALLOWED, secretary_b=NOT_ALLOWED)),
+    ("shop/orders/<str:number>/received/", "post", "/shop/orders/{order_number}/received/", signed_in(DONE)),
+    ("shop/orders/<str:number>/received/", "get", "/shop/orders/{order_number}/received/", signed_in(NOT_ALLOWED)),
+    ("shop/accounts/addresses/<int:pk>/<slug:action>/", "get",
+     "/shop/accounts/addresses/{resident_address}/default_for_shipping/", signed_in(NOT_ALLOWED)),
+    ("shop/accounts/addresses/<int:pk>/<slug:action>/", "post",
+     "/shop/accounts/addresses/{resident_address}/default_for_shipping/", signed_in(GONE, resident=DONE)),
     ("village/review/", "get", "/village/review/", signed_in(DENIED, operator=OK)),
     ("village/review/<int:pk>/", "post", "/village/review/{listing}/", signed_in(DENIED, operator=DONE)),
     ("village/review/<int:pk>/", "get", "/village/review/{listing}/", signed_in(DENIED, operator=NOT_ALLOWED)),
@@ -201,6 +213,9 @@ def world(django_db_setup, django_db_blocker):
             "pending": pending.pk, "order_number": order.number,
             "partner_a": get_model("partner", "Partner").objects.get(code="sangzidian").pk,
             "resident_id": User.objects.get(username="resident").pk,
+            "resident_address": get_model("address", "UserAddress").objects.get_or_create(
+                user=User.objects.get(username="resident"), first_name="陈娜", line1="朝阳街 8 号", state="山东省",
+                country_id="CN")[0].pk,
             "assisted_order": get_model("order", "Order").objects.filter(
                 delivery__placed_by__username="worker").first().number,
         }

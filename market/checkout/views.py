@@ -105,6 +105,33 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
         self.checkout_session.pay_by(PAY_AT_PICKUP)
 
 
+class ShippingAddressView(views.ShippingAddressView):
+    """邮政配送's address (the Chinese form, or one from the address book), then straight to the
+    preview: postal delivery was chosen at 收货方式, and it is paid on receipt."""
+
+    template_name = "oscar/checkout/shipping_address.html"
+    success_url = reverse_lazy("checkout:preview")
+
+    def get_success_url(self):
+        self.checkout_session.use_shipping_method(PostalDelivery.code)
+        self.checkout_session.pay_by(PAY_AT_PICKUP)
+        return str(self.success_url)
+
+    def get_initial(self):
+        initial = super().get_initial() or {}
+        user = self.request.user
+        resident = Resident.objects.filter(user=user).first()
+        initial.setdefault("first_name", f"{user.last_name}{user.first_name}")
+        if resident and resident.mobile:
+            initial.setdefault("phone_number", resident.mobile)
+        return initial
+
+    def get_context_data(self, **kwargs):
+        from market import regions
+
+        return super().get_context_data(regions=regions.available(), **kwargs)
+
+
 class PaymentMethodView(views.PaymentMethodView):
     """Ask for the payment method instead of skipping straight to details."""
 

@@ -1,5 +1,6 @@
 from django import template
 from django.conf import settings
+from django.utils.translation import gettext_noop
 
 from market.qr import qr_data_uri
 
@@ -22,6 +23,26 @@ def order_pickup(order):
         "qr": qr_data_uri(delivery.pickup_code, box_size=6) if delivery.pickup_code else "",
         "steps": [(step, "current" if index == reached else "done" if index < reached else "todo")
                   for index, step in enumerate(PICKUP_STEPS)],
+        "cancelled": order.status == settings.ORDER_STATUS_CANCELLED,
+    }
+
+
+@register.simple_tag
+def order_postal(order):
+    """A postal order's way to the buyer: its steps (待发货 → 已发货 → 已签收) and tracking numbers."""
+    from market.models import OrderDelivery
+    from market.postal import POSTAL_STEPS, tracking_numbers
+
+    delivery = OrderDelivery.objects.filter(order=order).first()
+    if delivery is None or delivery.pickup_point_id is not None:
+        return None
+    reached = POSTAL_STEPS.index(order.status) if order.status in POSTAL_STEPS else -1
+    labels = {settings.ORDER_STATUS_PLACED: gettext_noop("待发货")}
+    return {
+        "steps": [(labels.get(step, step), "current" if i == reached else "done" if i < reached else "todo")
+                  for i, step in enumerate(POSTAL_STEPS)],
+        "tracking": tracking_numbers(order),
+        "can_confirm": order.status == settings.ORDER_STATUS_SHIPPED,
         "cancelled": order.status == settings.ORDER_STATUS_CANCELLED,
     }
 

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import views
+from . import postal_views, views
 
 
 class DayConverter:
@@ -23,6 +23,7 @@ urlpatterns = [
     path("products/<int:pk>/batches/", views.BatchCreateView.as_view(), name="batch-new"),
     path("batches/<str:code>/labels/", views.LabelsView.as_view(), name="labels"),
     path("orders/", views.OrdersView.as_view(), name="orders"),
+    path("orders/<str:number>/shipped/", postal_views.ShippedView.as_view(), name="shipped"),
     path("deliveries/<day:day>/<int:point>/", views.PackingListView.as_view(), name="packing"),
     path("deliveries/<day:day>/<int:point>/delivered/", views.DeliveredView.as_view(), name="delivered"),
     path("review/", views.ReviewQueueView.as_view(), name="review"),
