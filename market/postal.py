@@ -33,7 +33,7 @@ def ship(partners, number, tracking_number):
     if not (6 <= len(tracking_number) <= 30) or not tracking_number.isalnum():
         raise Refused(_("请填写快递单号（6–30 位字母或数字）"))
     with transaction.atomic():
-        order = (Order.objects.select_for_update().filter(number=number, delivery__pickup_point__isnull=True)
+        order = (Order.objects.select_for_update(of=("self",)).filter(number=number, delivery__pickup_point__isnull=True)
                  .exclude(status=settings.ORDER_STATUS_CANCELLED).first())
         lines = list(village_lines(partners).filter(order=order, status=settings.ORDER_STATUS_PLACED)) if order else []
         if not lines:
