@@ -47,12 +47,14 @@ setup: install
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# The web server and the background worker (django-tasks), stopped together with Ctrl-C.
+# The web server, the background worker (django-tasks) and the sweep that releases unpaid orders
+# and unclaimed flash units every minute, stopped together with Ctrl-C.
 # WebSocket frames over 16 KiB are refused by Uvicorn before the site reads them.
 run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, resident, elder / gongfu2026)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
+	$(BIN)/python manage.py release_unpaid --every 60 & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 16384
 
 test: system install-dev

@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "oscar.apps.order.apps.OrderConfig",
     "oscar.apps.customer.apps.CustomerConfig",
     "market.search.apps.SearchConfig",
+    "market.payments.apps.PaymentsConfig",
     "oscar.apps.voucher.apps.VoucherConfig",
     "oscar.apps.wishlists.apps.WishlistsConfig",
     "market.dashboard.apps.DashboardConfig",
@@ -336,21 +337,27 @@ OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
 # Order statuses: pickup orders are placed, at the pickup point, collected; postal ones placed
 # (shown as 待发货), shipped with a tracking number, received; either may be cancelled.
 # Oscar stores the status text itself; templates translate it with {% trans order.status %}.
+ORDER_STATUS_AWAITING_PAYMENT = gettext_noop("待支付")
 ORDER_STATUS_PLACED = gettext_noop("待备货")
 ORDER_STATUS_AT_PICKUP = gettext_noop("已送达自提点")
 ORDER_STATUS_COLLECTED = gettext_noop("已取货")
 ORDER_STATUS_SHIPPED = gettext_noop("已发货")
 ORDER_STATUS_RECEIVED = gettext_noop("已签收")
 ORDER_STATUS_CANCELLED = gettext_noop("已取消")
+ORDER_STATUS_REFUNDED = gettext_noop("已退款")
 OSCAR_INITIAL_ORDER_STATUS = ORDER_STATUS_PLACED
 OSCAR_INITIAL_LINE_STATUS = ORDER_STATUS_PLACED
 OSCAR_ORDER_STATUS_PIPELINE = {
-    ORDER_STATUS_PLACED: (ORDER_STATUS_AT_PICKUP, ORDER_STATUS_SHIPPED, ORDER_STATUS_CANCELLED),
-    ORDER_STATUS_AT_PICKUP: (ORDER_STATUS_COLLECTED, ORDER_STATUS_CANCELLED),
-    ORDER_STATUS_SHIPPED: (ORDER_STATUS_RECEIVED,),
-    ORDER_STATUS_COLLECTED: (),
-    ORDER_STATUS_RECEIVED: (),
-    ORDER_STATUS_CANCELLED: (),
+    # online payment: placed as 待支付 (stock held); only Stripe's webhook moves it on to 待备货
+    # (market.payments.services.record_paid), so the dashboard can cancel it but never mark it paid
+    ORDER_STATUS_AWAITING_PAYMENT: (ORDER_STATUS_CANCELLED,),
+    ORDER_STATUS_PLACED: (ORDER_STATUS_AT_PICKUP, ORDER_STATUS_SHIPPED, ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED),
+    ORDER_STATUS_AT_PICKUP: (ORDER_STATUS_COLLECTED, ORDER_STATUS_CANCELLED, ORDER_STATUS_REFUNDED),
+    ORDER_STATUS_SHIPPED: (ORDER_STATUS_RECEIVED, ORDER_STATUS_REFUNDED),
+    ORDER_STATUS_COLLECTED: (ORDER_STATUS_REFUNDED,),
+    ORDER_STATUS_RECEIVED: (ORDER_STATUS_REFUNDED,),
+    ORDER_STATUS_CANCELLED: (ORDER_STATUS_REFUNDED,),
+    ORDER_STATUS_REFUNDED: (),
 }
 OSCAR_LINE_STATUS_PIPELINE = OSCAR_ORDER_STATUS_PIPELINE
 OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PIPELINE}
@@ -361,7 +368,20 @@ SHOP_MAX_OPEN_UNPAID_ORDERS = int(os.environ.get("SHOP_MAX_OPEN_UNPAID_ORDERS", 
 SHOP_PICKUP_DAYS = int(os.environ.get("SHOP_PICKUP_DAYS", 7))  # uncollected pickup orders are cancelled after
 SHOP_DELIVERY_CUTOFF_HOUR = int(os.environ.get("SHOP_DELIVERY_CUTOFF_HOUR", 20))  # ordered before: delivered next day
 SHOP_PRICE_REVIEW_PERCENT = int(os.environ.get("SHOP_PRICE_REVIEW_PERCENT", 30))  # bigger price changes need review
+LIVE_CLAIM_MINUTES = int(os.environ.get("LIVE_CLAIM_MINUTES", 30))  # flash units not checked out are given back after
 LIVE_PRICE_PER_USER_LIMIT = int(os.environ.get("LIVE_PRICE_PER_USER_LIMIT", 10))  # units at a live price, per session
+
+# --- Payments: Stripe Checkout (card, Alipay, WeChat Pay); without a key only pay-at-pickup --
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "")  # not needed by hosted Checkout
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+# where Checkout Sessions' pages live: the checkout form's redirect goes there, so the CSP's form-action allows it
+STRIPE_CHECKOUT_ORIGIN = os.environ.get("STRIPE_CHECKOUT_ORIGIN", "https://checkout.stripe.com")
+PAYMENT_CURRENCY = os.environ.get("PAYMENT_CURRENCY", "cny")
+PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("PAYMENT_TIMEOUT_MINUTES", 30))  # unpaid online orders are released after
+PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
+PAYMENT_MAX_ATTEMPTS = int(os.environ.get("PAYMENT_MAX_ATTEMPTS", 5))  # Checkout Sessions per order ("pay again")
 
 # --- Uploads: every image that enters the site ---------------------------------
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
@@ -408,7 +428,7 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
         "object-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF] + ([STRIPE_CHECKOUT_ORIGIN] if STRIPE_SECRET_KEY else []),
     },
 }
 

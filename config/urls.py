@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from live import views as live_views
+from market.payments.views import RefundView
 from market.views import ElderModeView, TraceView
 
 urlpatterns = [
@@ -23,8 +24,11 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     # Oscar's dashboard has a login page of its own; send it to the one above.
     path("dashboard/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
+    path("dashboard/orders/<str:number>/refund/", RefundView.as_view(staff_only=True), name="order-refund"),
+    path("village/orders/<str:number>/refund/", RefundView.as_view(), name="village-refund"),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("shop/", include("market.urls")),
+    path("shop/", include("market.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),
     path("village/", include("market.workspace.urls")),

@@ -12,6 +12,10 @@ class LiveConfig(AppConfig):
     def ready(self):
         import mimetypes
 
-        from . import receivers  # noqa: F401  (order notices)
+        from market.payments.signals import unpaid_order_released
+
+        from . import claims, receivers  # noqa: F401  (order notices)
+
+        unpaid_order_released.connect(claims.release_for_order, dispatch_uid="live.release_for_order")
 
         mimetypes.add_type("video/mp2t", ".ts")  # HLS segments, not Qt translations

@@ -50,7 +50,8 @@ def pickup_point_of(order):
 def new_pickup_code(point):
     """Six digits that no other open order at this pickup point has."""
     taken = set(
-        OrderDelivery.objects.filter(pickup_point=point, order__status__in=OPEN_STATUSES)
+        OrderDelivery.objects.filter(pickup_point=point,
+                                     order__status__in=OPEN_STATUSES + (settings.ORDER_STATUS_AWAITING_PAYMENT,))
         .values_list("pickup_code", flat=True)
     )
     while True:
@@ -68,10 +69,14 @@ def record_delivery(sender, order, **kwargs):
     })
 
 
+NOT_TO_PREPARE = (settings.ORDER_STATUS_CANCELLED, settings.ORDER_STATUS_AWAITING_PAYMENT, settings.ORDER_STATUS_REFUNDED)
+
+
 def village_lines(partners):
-    """Order lines of these partners (a secretary's villages) in orders that are not cancelled."""
+    """Order lines of these partners (a secretary's villages) to prepare or prepared: not in an order
+    awaiting its online payment, and neither cancelled nor refunded."""
     return (Line.objects.filter(partner__in=partners)
-            .exclude(order__status=settings.ORDER_STATUS_CANCELLED)
+            .exclude(order__status__in=NOT_TO_PREPARE).exclude(status__in=NOT_TO_PREPARE)
             .select_related("order", "order__delivery", "order__delivery__pickup_point", "order__shipping_address",
                             "order__user", "product"))
 

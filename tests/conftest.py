@@ -48,11 +48,12 @@ def login_client(client, username):
 
 
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory):
-    """The real stack (Uvicorn, nginx-rtmp, its own database) for the browser tests, started once."""
+def stack(tmp_path_factory, stripe_server):
+    """The real stack (Uvicorn, nginx-rtmp, its own database, online payment through the fake
+    Stripe server) for the browser tests, started once."""
     from .e2e import run_stack
 
-    yield from run_stack(tmp_path_factory)
+    yield from run_stack(tmp_path_factory, stripe=stripe_server)
 
 
 @pytest.fixture
@@ -80,3 +81,25 @@ def stage(transactional_db):
     outside = create_product(title="小庄黄桃 3斤", price=Decimal("29.80"), num_in_stock=50)
     return {"session": session, "host": host, "moderator": moderator, "viewer": viewer,
             "honey": honey, "outside": outside}
+
+
+@pytest.fixture(scope="session")
+def stripe_server():
+    """The fake Stripe HTTP server (tests/fake_stripe.py), started once."""
+    from .fake_stripe import FakeStripe
+
+    fake = FakeStripe()
+    yield fake
+    fake.close()
+
+
+@pytest.fixture
+def fake_stripe(stripe_server, settings):
+    """Online payment switched on, the real stripe client pointed at the fake server."""
+    from .fake_stripe import SECRET_KEY, WEBHOOK_SECRET
+
+    stripe_server.reset()
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.STRIPE_API_BASE = stripe_server.url
+    return stripe_server

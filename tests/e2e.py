@@ -57,7 +57,7 @@ def e2e_database_url(work):
     return f"{base}/{e2e_name}"
 
 
-def run_stack(tmp_path_factory):
+def run_stack(tmp_path_factory, stripe=None):
     for tool in ("ffmpeg", "/usr/sbin/nginx", CHROMIUM):
         assert shutil.which(tool), f"{tool} is missing: scripts/system-deps.sh installs it (make test does)"
     work = tmp_path_factory.mktemp("e2e")
@@ -68,8 +68,13 @@ def run_stack(tmp_path_factory):
         LIVE_HLS_ROOT=str(work / "hls"),
         LIVE_RECORDINGS_ROOT=str(work / "recordings"), LIVE_STATS_INTERVAL="0.5",
         LIVE_RTMP_URL=f"rtmp://127.0.0.1:{rtmp_port}/live", LIVE_RTMP_CALLBACK_TOKEN=TOKEN,
-        DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings",
+        DJANGO_DEBUG="1", DJANGO_SETTINGS_MODULE="config.settings", SITE_URL=f"http://127.0.0.1:{port}",
     )
+    if stripe is not None:  # online payment through the fake Stripe server (tests/fake_stripe.py)
+        from .fake_stripe import SECRET_KEY, WEBHOOK_SECRET
+
+        env.update(STRIPE_SECRET_KEY=SECRET_KEY, STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET, STRIPE_API_BASE=stripe.url,
+                   STRIPE_CHECKOUT_ORIGIN=stripe.url)
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput", "-v", "0"], ["seed_demo", "-v", "0"]):
         subprocess.run(manage + command, cwd=ROOT, env=env, check=True, timeout=600)
@@ -80,6 +85,8 @@ def run_stack(tmp_path_factory):
                                         str(rtmp_port), "--run-dir", str(work / "nginx")],
                               cwd=ROOT, env=env, stdout=log, stderr=log)
     site = f"http://127.0.0.1:{port}"
+    if stripe is not None:
+        stripe.webhook_url = site + "/shop/stripe/webhook/"
     try:
         wait_for(lambda: urllib.request.urlopen(site + "/live/", timeout=5).status == 200, "the site")
         wait_for(lambda: socket.create_connection(("127.0.0.1", rtmp_port), timeout=1), "nginx-rtmp")

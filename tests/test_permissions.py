@@ -141,6 +141,21 @@ TABLE = [
     ("village/review/<int:pk>/", "post", "/village/review/{listing}/", signed_in(DENIED, operator=DONE)),
     ("village/review/<int:pk>/", "get", "/village/review/{listing}/", signed_in(DENIED, operator=NOT_ALLOWED)),
     ("trace/<str:code>/", "get", "/trace/{batch_a}/", expect(OK)),
+    # 在线支付: Stripe's webhook answers only a signed body (none here: online payment is off in this table);
+    # 去支付 is the buyer's own (their order is not awaiting payment: a message on its page); refunds by
+    # operators in the dashboard, and by first secretaries for their village's lines (tests/test_payments.py)
+    ("shop/stripe/webhook/", "post", "/shop/stripe/webhook/", expect("400")),
+    ("shop/stripe/webhook/", "get", "/shop/stripe/webhook/", expect(NOT_ALLOWED)),
+    ("shop/orders/<str:number>/pay/", "post", "/shop/orders/{order_number}/pay/", signed_in(GONE, resident=DONE)),
+    ("shop/orders/<str:number>/pay/", "get", "/shop/orders/{order_number}/pay/", signed_in(NOT_ALLOWED)),
+    ("dashboard/orders/<str:number>/refund/", "get", "/dashboard/orders/{order_number}/refund/",
+     signed_in(DENIED, operator=OK)),
+    ("dashboard/orders/<str:number>/refund/", "post", "/dashboard/orders/{order_number}/refund/",
+     signed_in(DENIED, operator=OK)),  # nothing ticked: the page again, with its message
+    ("village/orders/<str:number>/refund/", "get", "/village/orders/{order_number}/refund/",
+     signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
+    ("village/orders/<str:number>/refund/", "post", "/village/orders/{order_number}/refund/",
+     signed_in(DENIED, secretary_a=OK, secretary_b=OK, operator=OK)),
     # 自提点: the point's staff only
     ("pickup/", "get", "/pickup/", signed_in(DENIED, pickup_staff=OK)),
     ("pickup/handover/", "get", "/pickup/handover/", signed_in(DENIED, pickup_staff=OK)),

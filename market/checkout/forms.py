@@ -8,15 +8,20 @@ PAY_AT_PICKUP = "pay-at-pickup"
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
-class PaymentMethodForm(forms.Form):
-    """How the resident will pay for the order."""
+ONLINE = "stripe"  # Stripe Checkout: card, Alipay, WeChat Pay on Stripe's page
+PAYMENT_LABELS = {ONLINE: _("在线支付（银行卡、支付宝、微信支付）"), PAY_AT_PICKUP: _("到店付款（自提或收货时付款）")}
 
-    method = forms.ChoiceField(
-        label=_("付款方式"),
-        choices=[(PAY_AT_PICKUP, _("到店付款（自提或收货时付款）"))],
-        initial=PAY_AT_PICKUP,
-        widget=forms.RadioSelect,
-    )
+
+class PaymentMethodForm(forms.Form):
+    """How the resident will pay: the methods this order may use, chosen on the preview page."""
+
+    method = forms.ChoiceField(label=_("付款方式"), widget=forms.RadioSelect,
+                               error_messages={"required": _("请选择付款方式"),
+                                               "invalid_choice": _("这张订单不能用这种付款方式")})
+
+    def __init__(self, *args, methods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [(method, PAYMENT_LABELS[method]) for method in methods]
 
 
 def mainland_mobile(value):

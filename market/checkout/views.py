@@ -6,8 +6,10 @@ placed. Postal delivery goes on to Oscar's address book.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views import generic
@@ -21,10 +23,19 @@ from market.assist.services import worker_points
 from market.orders import open_unpaid_pickup_orders
 
 from market.models import OrderDelivery, PickupPoint, Resident
+from market.payments import gateway, services as payments
 
 from market.shipping.repository import Pickup, PostalDelivery
 
-from .forms import PAY_AT_PICKUP, DeliveryForm, PaymentMethodForm
+from .forms import ONLINE, PAY_AT_PICKUP, DeliveryForm, PaymentMethodForm
+
+
+def payment_methods(pickup, assisting):
+    """What an order may be paid with: online only when Stripe is configured, at pickup only for pickup
+    orders (and for postal ones, paid on receipt, while there is no online payment); 代下单 at pickup."""
+    if not gateway.configured() or assisting:
+        return [PAY_AT_PICKUP]
+    return [ONLINE, PAY_AT_PICKUP] if pickup else [ONLINE]
 
 
 class IndexView(views.IndexView):
@@ -102,19 +113,19 @@ class DeliveryView(views.CheckoutSessionMixin, generic.FormView):
             "phone_number": PhoneNumber.from_string("+86" + mobile), "notes": "",
         })
         self.checkout_session.use_shipping_method(Pickup(point).code)
-        self.checkout_session.pay_by(PAY_AT_PICKUP)
+        self.checkout_session.pay_by(payment_methods(True, bool(self.checkout_session.assisted_mobile()))[0])
 
 
 class ShippingAddressView(views.ShippingAddressView):
     """邮政配送's address (the Chinese form, or one from the address book), then straight to the
-    preview: postal delivery was chosen at 收货方式, and it is paid on receipt."""
+    preview: postal delivery was chosen at 收货方式; it is paid online (on receipt without Stripe)."""
 
     template_name = "oscar/checkout/shipping_address.html"
     success_url = reverse_lazy("checkout:preview")
 
     def get_success_url(self):
         self.checkout_session.use_shipping_method(PostalDelivery.code)
-        self.checkout_session.pay_by(PAY_AT_PICKUP)
+        self.checkout_session.pay_by(payment_methods(False, False)[0])
         return str(self.success_url)
 
     def get_initial(self):
@@ -133,20 +144,12 @@ class ShippingAddressView(views.ShippingAddressView):
 
 
 class PaymentMethodView(views.PaymentMethodView):
-    """Ask for the payment method instead of skipping straight to details."""
-
-    template_name = "oscar/checkout/payment_method.html"
+    """The payment method is chosen on the preview page, next to the button that places the order."""
 
     def get(self, request, *args, **kwargs):
-        form = PaymentMethodForm(initial={"method": self.checkout_session.payment_method()})
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def post(self, request, *args, **kwargs):
-        form = PaymentMethodForm(request.POST)
-        if not form.is_valid():
-            return self.render_to_response(self.get_context_data(form=form))
-        self.checkout_session.pay_by(form.cleaned_data["method"])
         return redirect("checkout:preview")
+
+    post = get
 
 
 class PaymentDetailsView(views.PaymentDetailsView):
@@ -155,21 +158,48 @@ class PaymentDetailsView(views.PaymentDetailsView):
     pre_conditions = views.PaymentDetailsView.pre_conditions + ["check_assist_is_allowed", "check_open_unpaid_orders"]
 
     def check_payment_data_is_captured(self, request):
-        if self.checkout_session.payment_method() != PAY_AT_PICKUP:
-            raise FailedPreCondition(
-                url=reverse("checkout:payment-method"), message=_("请先选择付款方式")
-            )
+        """The method comes with the preview's form (see handle_place_order_submission)."""
+
+    def payment_methods(self):
+        pickup = getattr(self.get_shipping_method(self.request.basket), "point", None) is not None
+        return payment_methods(pickup, self.assisting())
 
     def check_open_unpaid_orders(self, request):
-        """At most SHOP_MAX_OPEN_UNPAID_ORDERS pay-at-pickup orders open at once per account."""
+        """At most SHOP_MAX_OPEN_UNPAID_ORDERS unpaid orders open at once per account, of either kind."""
         limit = settings.SHOP_MAX_OPEN_UNPAID_ORDERS
         buyer = self.buyer()
-        if (self.checkout_session.payment_method() == PAY_AT_PICKUP and buyer.is_authenticated
-                and open_unpaid_pickup_orders(buyer).count() >= limit):
+        if not buyer.is_authenticated:
+            return
+        if self.checkout_session.payment_method() == PAY_AT_PICKUP:
+            if open_unpaid_pickup_orders(buyer).count() >= limit:
+                raise FailedPreCondition(
+                    url=reverse("customer:order-list"),
+                    message=_("你已有 %(n)d 张到店付款的订单还没取货，请先取货或取消后再下单") % {"n": limit})
+        elif buyer.orders.filter(status=settings.ORDER_STATUS_AWAITING_PAYMENT).count() >= limit:
             raise FailedPreCondition(
                 url=reverse("customer:order-list"),
-                message=_("你已有 %(n)d 张到店付款的订单还没取货，请先取货或取消后再下单") % {"n": limit},
-            )
+                message=_("你已有 %(n)d 张订单等待付款，请先付款或等它们过期后再下单") % {"n": limit})
+
+    def handle_place_order_submission(self, request):
+        """Place the order with the payment method chosen on the preview (checked against what it allows)."""
+        methods = self.payment_methods()
+        data = request.POST.copy()
+        if "method" not in data and len(methods) == 1:
+            data["method"] = methods[0]  # nothing to choose: the page shows it as text
+        form = PaymentMethodForm(data, methods=methods)
+        if not form.is_valid():
+            return self.render_preview(request, payment_form=form, error=form.errors["method"][0])
+        self.checkout_session.pay_by(form.cleaned_data["method"])
+        try:
+            self.check_open_unpaid_orders(request)
+        except FailedPreCondition as refusal:
+            for message in refusal.messages:
+                messages.warning(request, message)
+            return redirect(refusal.url)
+        return super().handle_place_order_submission(request)
+
+    def paying_online(self):
+        return self.checkout_session.payment_method() == ONLINE
 
     def get(self, request, *args, **kwargs):
         if not self.preview:
@@ -200,15 +230,39 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def handle_order_placement(self, order_number, user, *args, **kwargs):
         return super().handle_order_placement(order_number, self.buyer(), *args, **kwargs)
 
+    def get_initial_order_status(self, basket):
+        return settings.ORDER_STATUS_AWAITING_PAYMENT if self.paying_online() else None
+
     def place_order(self, *args, **kwargs):
-        order = super().place_order(*args, **kwargs)
-        if self.assisting():
-            OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
+        with transaction.atomic():
+            order = super().place_order(*args, **kwargs)
+            if self.assisting():
+                OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
+            if self.paying_online():
+                # its lines wait with it: no village prepares them until it is paid
+                order.lines.update(status=settings.ORDER_STATUS_AWAITING_PAYMENT)
         return order
+
+    def handle_successful_order(self, order):
+        """An online order goes on to Stripe's payment page (or to its own page if Stripe cannot be reached)."""
+        if order.status != settings.ORDER_STATUS_AWAITING_PAYMENT:
+            return super().handle_successful_order(order)
+        self.checkout_session.flush()
+        self.request.session["checkout_order_id"] = order.id
+        try:
+            url = payments.start(order)
+        except payments.PaymentUnavailable as error:
+            messages.warning(self.request, str(error))
+            url = reverse("customer:order", args=[order.number])
+        response = redirect(url)
+        self.send_signal(self.request, response, order)
+        return response
 
     def send_order_placed_email(self, order):
         if order.user is None and not order.guest_email:
             return  # 代下单 for a resident without an account: the worker tells them the code
+        if order.status == settings.ORDER_STATUS_AWAITING_PAYMENT:
+            return  # the buyer hears from us once the payment has arrived
         super().send_order_placed_email(order)
 
     def get_message_context(self, order):
@@ -219,22 +273,20 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         ctx["assisting"] = self.assisting()
-        ctx["payment_method_label"] = dict(
-            PaymentMethodForm.base_fields["method"].choices
-        ).get(self.checkout_session.payment_method())
+        methods = self.payment_methods()
+        chosen = self.checkout_session.payment_method()
+        ctx["online_offered"] = ONLINE in methods
+        ctx.setdefault("payment_form", PaymentMethodForm(
+            methods=methods, initial={"method": chosen if chosen in methods else methods[0]}))
         return ctx
 
     def handle_payment(self, order_number, total, **kwargs):
-        if self.checkout_session.payment_method() == PAY_AT_PICKUP:
-            source_type, _created = SourceType.objects.get_or_create(
-                code=PAY_AT_PICKUP, defaults={"name": "到店付款"}
-            )
-            self.add_payment_source(
-                Source(
-                    source_type=source_type,
-                    currency=total.currency,
-                    amount_allocated=total.incl_tax,
-                    reference=order_number,
-                )
-            )
-            self.add_payment_event("待付款", total.incl_tax)
+        """No money moves here: pay-at-pickup is taken at the counter, online payment on Stripe's page."""
+        if self.paying_online():
+            self.add_payment_source(Source(source_type=payments.source_type(), currency=total.currency,
+                                           amount_allocated=total.incl_tax, reference=order_number))
+            return
+        source_type, _created = SourceType.objects.get_or_create(code=PAY_AT_PICKUP, defaults={"name": "到店付款"})
+        self.add_payment_source(Source(source_type=source_type, currency=total.currency,
+                                       amount_allocated=total.incl_tax, reference=order_number))
+        self.add_payment_event("待付款", total.incl_tax)

@@ -23,7 +23,8 @@ def order_pickup(order):
         "qr": qr_data_uri(delivery.pickup_code, box_size=6) if delivery.pickup_code else "",
         "steps": [(step, "current" if index == reached else "done" if index < reached else "todo")
                   for index, step in enumerate(PICKUP_STEPS)],
-        "cancelled": order.status == settings.ORDER_STATUS_CANCELLED,
+        "cancelled": order.status in (settings.ORDER_STATUS_CANCELLED, settings.ORDER_STATUS_REFUNDED),
+        "awaiting_payment": order.status == settings.ORDER_STATUS_AWAITING_PAYMENT,
     }
 
 
@@ -43,7 +44,7 @@ def order_postal(order):
                   for i, step in enumerate(POSTAL_STEPS)],
         "tracking": tracking_numbers(order),
         "can_confirm": order.status == settings.ORDER_STATUS_SHIPPED,
-        "cancelled": order.status == settings.ORDER_STATUS_CANCELLED,
+        "cancelled": order.status in (settings.ORDER_STATUS_CANCELLED, settings.ORDER_STATUS_REFUNDED),
     }
 
 

@@ -1,0 +1,58 @@
+"""The same Stripe event delivered twice at the same moment, on PostgreSQL: the order is paid once."""
+
+import json
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection, connections
+from django.test import Client
+from oscar.core.loading import get_model
+
+from market.payments.models import StripeEvent
+
+from .conftest import login_client
+from .fake_stripe import sign
+from .test_payments import WEBHOOK, place_online
+
+Transaction = get_model("payment", "Transaction")
+
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locking under real concurrency is checked in .ci/run's PostgreSQL pass (DATABASE_URL)",
+)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_deliveries_of_one_event_and_of_two_events_pay_once(fake_stripe):
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)  # a transactional test starts from an empty database
+    client = login_client(Client(), "resident")
+    order, session = place_online(client, fake_stripe, quantity=1)
+    same = fake_stripe.complete(session["id"])
+    other = {**fake_stripe.complete(session["id"]), "id": "evt_second_of_its_kind"}
+    events = [same] * 4 + [other] * 4
+    gate, statuses = threading.Barrier(len(events)), []
+
+    def deliver(event):
+        payload = json.dumps(event)
+        try:
+            gate.wait()
+            response = Client().post(WEBHOOK, data=payload, content_type="application/json",
+                                     HTTP_STRIPE_SIGNATURE=sign(payload))
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=deliver, args=(event,)) for event in events]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [200] * len(events)
+    order.refresh_from_db()
+    assert order.status == settings.ORDER_STATUS_PLACED
+    assert Transaction.objects.filter(source__order=order, txn_type="Debit").count() == 1
+    assert order.payment_events.filter(event_type__code="paid").count() == 1
+    assert StripeEvent.objects.filter(event_id__in=[same["id"], other["id"]]).count() == 2
