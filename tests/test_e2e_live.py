@@ -76,7 +76,7 @@ def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
             shop.wait_for_url("**/checkout/preview/")
             expect(shop.locator("body")).to_contain_text("¥49.90")
             shop.check("input[name='method'][value='pay-at-pickup']")
-        shop.click("#place-order")
+            shop.click("#place-order")
             shop.wait_for_url("**/checkout/thank-you/")
 
             # "陈** 刚刚下单" in the viewer's room and in the host's console, and the console's figures move

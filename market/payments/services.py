@@ -143,6 +143,7 @@ def placed(order):
     order.save(update_fields=["status"])
     order.lines.filter(status=settings.ORDER_STATUS_AWAITING_PAYMENT).update(status=settings.ORDER_STATUS_PLACED)
     order_status_changed.send(sender=order, order=order, old_status=old, new_status=order.status)
+    order._create_order_status_change(old, order.status)  # the dashboard's 状态变更 list, as set_status keeps it
 
 
 def tell_buyer_paid(order_pk):
