@@ -433,3 +433,36 @@ def test_placing_an_online_order_schedules_its_release_on_the_worker(resident_cl
     call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
     order.refresh_from_db()
     assert order.status == settings.ORDER_STATUS_CANCELLED
+
+
+@pytest.mark.django_db
+def test_checkout_line_items_always_add_up_to_the_order_total(resident_client, fake_stripe):
+    from market.payments import gateway
+
+    order, _session = place_online(resident_client, fake_stripe, quantity=3)
+    line = order.lines.get()
+    # a discount that does not split evenly over the units: the line goes as one item with its total
+    line.line_price_incl_tax = Decimal("200.00")
+    line.save()
+    order.total_incl_tax = Decimal("200.00")
+    items = gateway.line_items(order)
+    assert items[0]["quantity"] == 1 and items[0]["price_data"]["unit_amount"] == 20000
+    assert "× 3" in items[0]["price_data"]["product_data"]["name"]
+    # an order-level discount Oscar keeps off the lines: one item for the whole order
+    order.total_incl_tax = Decimal("150.00")
+    items = gateway.line_items(order)
+    assert [item["price_data"]["unit_amount"] for item in items] == [15000]
+
+
+@pytest.mark.django_db
+def test_unpaid_online_orders_are_capped_per_account(resident_client, fake_stripe, settings):
+    settings.SHOP_MAX_OPEN_UNPAID_ORDERS = 1
+    place_online(resident_client, fake_stripe, quantity=1)
+    to_preview(resident_client, quantity=1)
+    response = resident_client.post("/shop/checkout/preview/", {"action": "place_order", "method": "stripe"},
+                                    follow=True)
+    assert "你已有 1 张订单等待付款" in response.content.decode()
+    assert Order.objects.filter(user__username="resident").count() == 1
+    # paying at pickup is its own allowance
+    response = resident_client.post("/shop/checkout/preview/", {"action": "place_order", "method": "pay-at-pickup"})
+    assert response["Location"] == "/shop/checkout/thank-you/"
