@@ -212,7 +212,14 @@ async def join(session_id, socket):
     hub = hubs.get(session_id)
     if hub is None:
         hub = hubs[session_id] = RoomHub(session_id)
-    await asyncio.shield(hub.ready)
+    try:
+        await asyncio.shield(hub.ready)
+    except Exception:
+        # a hub that could not start (the channel layer was down) must not stay registered and
+        # fail every later join: forget it, so the next viewer starts a fresh one
+        if hubs.get(session_id) is hub:
+            del hubs[session_id]
+        raise
     if hubs.get(session_id) is not hub:  # it emptied and stopped while we waited: start anew
         return await join(session_id, socket)
     hub.sockets.add(socket)

@@ -25,7 +25,7 @@ from django.http import HttpResponse, HttpResponseForbidden
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import fanout, notify
+from . import fanout
 from .models import FlashSale, LiveSession
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,22 @@ def on_publish(request):
         return HttpResponseForbidden("unknown stream key")
     link_hls_folder(session, key)
     went_live = session.go_live()
-    async_to_sync(fanout.broadcast)(session.pk, {"type": "status", "status": "live"})
+    tell_room(session.pk, {"type": "status", "status": "live"})
     if went_live:
-        notify.went_live(session)
+        from .tasks import notify_went_live
+
+        notify_went_live.enqueue(session.pk)
     response = HttpResponse(status=302)
     response["Location"] = session.stream_name
     return response
+
+
+def tell_room(session_id, *events):
+    """Viewers hear of it; a channel-layer failure is logged and never refuses the stream."""
+    try:
+        async_to_sync(fanout.broadcast)(session_id, *events)
+    except Exception:  # noqa: BLE001
+        logger.exception("could not tell live room %s: %s", session_id, [e.get("type") for e in events])
 
 
 def link_hls_folder(session, key):
@@ -93,7 +103,7 @@ def on_publish_done(request):
             from .services import end_flash
 
             events.insert(0, end_flash(running, FlashSale.EndReason.STOPPED))
-        async_to_sync(fanout.broadcast)(session.pk, *[e for e in events if e])
+        tell_room(session.pk, *[e for e in events if e])
     return HttpResponse("ok")
 
 

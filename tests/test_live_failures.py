@@ -1,0 +1,106 @@
+"""
+The live room's failures stay the room's: a channel layer that is down never
+turns a placed order into an error page or refuses a host's stream, a hub that
+could not start is forgotten so the next viewer gets a fresh one, and the
+go-live reminders go out from the worker, off nginx's callback.
+"""
+
+from decimal import Decimal
+
+import pytest
+from channels.layers import get_channel_layer
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.test import Client
+from oscar.core.loading import get_model
+
+from live import fanout
+from live.models import LivePurchase, LiveSession
+
+from .conftest import login_client
+from .test_live_host import TOKEN, scheduled
+from .test_live_room import connect, receive_type, room  # noqa: F401  (the fixture)
+
+Notification = get_model("communication", "Notification")
+Order = get_model("order", "Order")
+Product = get_model("catalogue", "Product")
+
+
+async def broken_broadcast(*args, **kwargs):
+    raise ConnectionError("Redis went away")
+
+
+@pytest.mark.django_db
+def test_a_room_that_cannot_be_told_never_breaks_an_order_already_placed(resident_client, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    from .test_pickup import buy_for_pickup
+
+    session = LiveSession.objects.get(status=LiveSession.Status.LIVE)
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    LivePurchase.objects.create(session=session, user=get_user_model().objects.get(username="resident"),
+                                product=honey, price=Decimal("60.00"), quantity=1)
+    monkeypatch.setattr(fanout, "broadcast", broken_broadcast)
+    from market.models import PickupPoint
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        buy_for_pickup(resident_client, PickupPoint.objects.get(community__name="朝阳街社区"))
+    assert callbacks, "the order's notice to the room runs once the order is committed"
+    for callback in callbacks:
+        callback()  # as the commit would: a failing room is logged, not raised into the checkout
+    order = Order.objects.get(user__username="resident")
+    assert LivePurchase.objects.get(session=session, product=honey).order_id == order.pk
+
+
+@pytest.mark.django_db
+def test_nginx_is_answered_even_when_the_room_cannot_be_told(client, monkeypatch):
+    monkeypatch.setattr(fanout, "broadcast", broken_broadcast)
+    session = scheduled()
+    response = client.post(f"/live/rtmp/publish/?token={TOKEN['token']}", {"name": session.stream_key})
+    assert response.status_code == 302
+    done = client.post(f"/live/rtmp/publish-done/?token={TOKEN['token']}", {"name": session.stream_key})
+    assert done.status_code == 200
+
+
+class Socket:
+    is_staff = False
+
+    async def send(self, text_data):
+        pass
+
+
+async def test_a_hub_that_failed_to_start_is_dropped_and_the_next_join_starts_afresh(room, monkeypatch):
+    layer = get_channel_layer()
+    real = layer.new_channel
+    failures = []
+
+    async def down_once(*args, **kwargs):
+        if not failures:
+            failures.append(1)
+            raise ConnectionError("channel layer not reachable")
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(layer, "new_channel", down_once)
+    session_id = room["session"].pk
+    with pytest.raises(ConnectionError):
+        await fanout.join(session_id, Socket())
+    communicator, connected, _code = await connect(session_id)  # the layer is back: the room works
+    assert connected
+    assert (await receive_type(communicator, "hello"))["session"]["id"] == session_id
+    await communicator.disconnect()
+
+
+@pytest.mark.django_db
+def test_go_live_reminders_for_2000_subscribers_leave_nginxs_callback_to_the_worker(
+        client, monkeypatch, django_assert_max_num_queries):
+    User = get_user_model()
+    User.objects.bulk_create([User(username=f"fan{i}", email=f"fan{i}@example.cn") for i in range(2000)])
+    session = scheduled()
+    session.subscribers.add(*User.objects.filter(username__startswith="fan"))
+    with django_assert_max_num_queries(12):  # the same few queries for 2,000 subscribers as for one
+        response = client.post(f"/live/rtmp/publish/?token={TOKEN['token']}", {"name": session.stream_key})
+    assert response.status_code == 302
+    assert not Notification.objects.filter(recipient__username__startswith="fan").exists()
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
+    call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
+    assert Notification.objects.filter(recipient__username__startswith="fan", subject__contains=session.title) \
+        .count() == 2000
