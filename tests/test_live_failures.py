@@ -11,13 +11,11 @@ import pytest
 from channels.layers import get_channel_layer
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.test import Client
 from oscar.core.loading import get_model
 
 from live import fanout
 from live.models import LivePurchase, LiveSession
 
-from .conftest import login_client
 from .test_live_host import TOKEN, scheduled
 from .test_live_room import connect, receive_type, room  # noqa: F401  (the fixture)
 

@@ -6,6 +6,7 @@
   if (!root) return;
   var strings = document.getElementById("live-i18n");
   var t = strings ? JSON.parse(strings.textContent) : {};
+  // the console says so in its markup; on the viewer page the server's hello says whether you moderate
   var isModerator = root.dataset.moderator === "1";
   var loggedIn = root.dataset.loggedIn === "1";
   function $(role) { return root.querySelector('[data-role="' + role + '"]'); }
@@ -194,6 +195,7 @@
   /* --- events ----------------------------------------------------------------------------- */
   var handlers = {
     hello: function (ev) {
+      if (ev.you && ev.you.is_moderator) isModerator = true;
       (ev.history || []).forEach(addChat);
       showPinned(ev.pinned);
       if (ev.flash) showFlash(ev.flash);
