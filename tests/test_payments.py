@@ -160,7 +160,7 @@ def test_pay_at_pickup_still_works_beside_online_payment(resident_client, fake_s
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("case", ["missing", "forged", "stale", "malformed", "not-json", "no-secret-set"])
+@pytest.mark.parametrize("case", ["missing", "forged", "stale", "malformed", "no-type", "not-json", "no-secret-set"])
 def test_a_webhook_without_a_good_signature_gets_400_and_changes_nothing(resident_client, fake_stripe, case,
                                                                         settings):
     order, session = place_online(resident_client, fake_stripe)
@@ -174,6 +174,8 @@ def test_a_webhook_without_a_good_signature_gets_400_and_changes_nothing(residen
         response = deliver(client, event, timestamp=int(time.time()) - 600)
     elif case == "malformed":
         response = deliver(client, {"id": "evt_x", "type": "checkout.session.completed"})
+    elif case == "no-type":
+        response = deliver(client, {"id": "evt_y", "data": {"object": {"id": session["id"]}}})
     elif case == "no-secret-set":  # an empty secret must not make an empty-key signature valid
         settings.STRIPE_WEBHOOK_SECRET = ""
         response = deliver(client, event, secret="")

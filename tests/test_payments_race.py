@@ -11,9 +11,8 @@ from oscar.core.loading import get_model
 
 from market.payments.models import StripeEvent
 
-from .conftest import login_client
 from .fake_stripe import sign
-from .test_payments import WEBHOOK, place_online
+from .test_payments import WEBHOOK
 
 Transaction = get_model("payment", "Transaction")
 
@@ -23,13 +22,31 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+def unpaid_order(fake):
+    """An order awaiting its online payment and its Checkout Session (a transactional test has no demo data)."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+    from oscar.test import factories
+
+    from market.payments import gateway
+    from market.payments.models import CheckoutAttempt
+
+    user = get_user_model().objects.create_user("race_buyer", password="pw-123456")
+    order = factories.create_order(user=user, status=settings.ORDER_STATUS_AWAITING_PAYMENT)
+    session_id = fake.create_session({"line_items": [{"quantity": "1", "price_data": {
+        "currency": "cny", "unit_amount": str(gateway.fen(order.total_incl_tax))}}],
+        "client_reference_id": str(order.number), "metadata": {"order_number": str(order.number)},
+        "expires_at": str(int((timezone.now() + timedelta(minutes=30)).timestamp()))})[1]["id"]
+    CheckoutAttempt.objects.create(order=order, session_id=session_id, amount=gateway.fen(order.total_incl_tax),
+                                   currency="cny", expires_at=timezone.now() + timedelta(minutes=30))
+    return order, fake.sessions[session_id]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_deliveries_of_one_event_and_of_two_events_pay_once(fake_stripe):
-    from django.core.management import call_command
-
-    call_command("seed_demo", verbosity=0)  # a transactional test starts from an empty database
-    client = login_client(Client(), "resident")
-    order, session = place_online(client, fake_stripe, quantity=1)
+    order, session = unpaid_order(fake_stripe)
     same = fake_stripe.complete(session["id"])
     other = {**fake_stripe.complete(session["id"]), "id": "evt_second_of_its_kind"}
     events = [same] * 4 + [other] * 4

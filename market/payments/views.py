@@ -39,7 +39,9 @@ class WebhookView(View):
         try:
             gateway.verified_event(payload, request.headers["Stripe-Signature"])
             event = json.loads(payload)
-            event["data"]["object"]["id"]
+            if not (isinstance(event["id"], str) and isinstance(event["type"], str)
+                    and isinstance(event["data"]["object"], dict) and event["data"]["object"]["id"]):
+                raise ValueError("not a Stripe event")
         except (ValueError, KeyError, TypeError, stripe.SignatureVerificationError) as error:
             logger.warning("Stripe webhook refused: %s", error)
             return HttpResponseBadRequest("invalid event")

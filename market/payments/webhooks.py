@@ -39,7 +39,8 @@ def handle(event):
 
 
 def order_number(data):
-    return (data.get("metadata") or {}).get("order_number") or data.get("client_reference_id") or ""
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    return str(metadata.get("order_number") or data.get("client_reference_id") or "")
 
 
 def attempt_for(data):
