@@ -196,11 +196,19 @@ DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # keep connections: channels' database_sync_to_async closes expired ones around every call
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        # Under ASGI every thread would keep its own persistent connection, and PostgreSQL runs out of
+        # them ("too many clients"): Django's docs advise 0 there. PostgreSQL gets psycopg's pool instead.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool("DATABASE_POOL", True):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps them
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("DATABASE_POOL_MIN", 1)),
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX", 20)),  # per process
+        "timeout": int(os.environ.get("DATABASE_POOL_TIMEOUT", 20)),  # seconds to wait for a free connection
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the ASGI server read while a request writes.
     DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = (
@@ -409,6 +417,7 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Live room -----------------------------------------------------------------
 LIVE_CHAT_HISTORY = 50
+LIVE_RECONNECT_GRACE_S = int(os.environ.get("LIVE_RECONNECT_GRACE_S", 120))  # a dropped encoder may come back within
 
 # --- Content-Security-Policy (django-csp): scripts only from this site; the few inline
 # scripts Oscar's templates need carry the per-request nonce. --------------------------

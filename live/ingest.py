@@ -15,6 +15,7 @@ import secrets
 import shutil
 import subprocess
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 from asgiref.sync import async_to_sync
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.core.files import File
 from django.db import connections
 from django.http import HttpResponse, HttpResponseForbidden
+from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -64,6 +66,7 @@ def on_publish(request):
         return HttpResponseForbidden("unknown stream key")
     link_hls_folder(session, key)
     went_live = session.go_live()
+    session.resume()  # back within the grace: the same session, chat and figures carry on
     tell_room(session.pk, {"type": "status", "status": "live"})
     if went_live:
         from .tasks import notify_went_live
@@ -94,17 +97,37 @@ def link_hls_folder(session, key):
 
 @from_nginx
 def on_publish_done(request):
+    """The encoder stopped. A phone on mobile data drops out for a second: the session waits
+    LIVE_RECONNECT_GRACE_S for it (viewers see 主播网络波动), and only then ends."""
     session = session_for_stream(request.POST.get("name", ""))
-    if session is not None and session.status == LiveSession.Status.LIVE:
-        session.end()
-        running = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
-        events = [{"type": "status", "status": "ended"}]
-        if running:
-            from .services import end_flash
+    if session is not None and session.lose_encoder():
+        tell_room(session.pk, {"type": "status", "status": "reconnecting"})
+        from .tasks import end_if_not_back
 
-            events.insert(0, end_flash(running, FlashSale.EndReason.STOPPED))
-        tell_room(session.pk, *[e for e in events if e])
+        run_after = session.disconnected_at + timedelta(seconds=settings.LIVE_RECONNECT_GRACE_S, milliseconds=500)
+        end_if_not_back.using(run_after=run_after).enqueue(session.pk)
     return HttpResponse("ok")
+
+
+def end_session(session):
+    """End a live session for good (its running flash sale stops) and tell every room."""
+    session.end()
+    running = FlashSale.objects.filter(session=session, ended_at__isnull=True).first()
+    events = [{"type": "status", "status": "ended"}]
+    if running:
+        from .services import end_flash
+
+        events.insert(0, end_flash(running, FlashSale.EndReason.STOPPED))
+    tell_room(session.pk, *[e for e in events if e])
+
+
+def end_abandoned(now=None):
+    """End the live sessions whose encoder has been gone longer than the grace; return how many."""
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.LIVE_RECONNECT_GRACE_S)
+    sessions = list(LiveSession.objects.filter(status=LiveSession.Status.LIVE, disconnected_at__lte=cutoff))
+    for session in sessions:
+        end_session(session)
+    return len(sessions)
 
 
 @from_nginx

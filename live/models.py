@@ -67,6 +67,8 @@ class LiveSession(models.Model):
     scheduled_start = models.DateTimeField(_("计划开播时间"))
     started_at = models.DateTimeField(_("开播时间"), null=True, blank=True)
     ended_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # the encoder dropped out while live: within LIVE_RECONNECT_GRACE_S a new publish resumes the session
+    disconnected_at = models.DateTimeField(_("断流时间"), null=True, blank=True)
     stream_key = models.CharField(_("推流密钥"), max_length=64, unique=True, default=new_stream_key)
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="moderated_sessions",
@@ -107,6 +109,11 @@ class LiveSession(models.Model):
     def hls_url(self):
         return f"{settings.LIVE_HLS_URL}{self.stream_name}/index.m3u8"
 
+    @property
+    def room_status(self):
+        """What the room shows: ``reconnecting`` while a live session waits for its encoder to come back."""
+        return "reconnecting" if self.status == self.Status.LIVE and self.disconnected_at else self.status
+
     def go_live(self):
         """Mark the session live (nginx-rtmp accepted its stream); True if it just went live."""
         now = timezone.now()
@@ -117,8 +124,23 @@ class LiveSession(models.Model):
         return bool(changed)
 
     def end(self):
-        LiveSession.objects.filter(pk=self.pk).update(status=self.Status.ENDED, ended_at=timezone.now(), pinned=None)
-        self.refresh_from_db(fields=["status", "ended_at", "pinned"])
+        LiveSession.objects.filter(pk=self.pk).update(status=self.Status.ENDED, ended_at=timezone.now(), pinned=None,
+                                                      disconnected_at=None)
+        self.refresh_from_db(fields=["status", "ended_at", "pinned", "disconnected_at"])
+
+    def lose_encoder(self):
+        """nginx says the stream stopped: keep the session live, waiting for the encoder; True if it just dropped."""
+        changed = LiveSession.objects.filter(pk=self.pk, status=self.Status.LIVE, disconnected_at__isnull=True) \
+            .update(disconnected_at=timezone.now())
+        self.refresh_from_db(fields=["status", "disconnected_at"])
+        return bool(changed)
+
+    def resume(self):
+        """The encoder is back within the grace: the same session carries on; True if it was waiting."""
+        changed = LiveSession.objects.filter(pk=self.pk, status=self.Status.LIVE, disconnected_at__isnull=False) \
+            .update(disconnected_at=None)
+        self.refresh_from_db(fields=["status", "disconnected_at"])
+        return bool(changed)
 
     def regenerate_stream_key(self):
         self.stream_key = new_stream_key()

@@ -159,7 +159,7 @@ def hello_event(session, user, viewers=0):
         "session": {
             "id": session.pk,
             "title": session.title,
-            "status": session.status,
+            "status": session.room_status,
             "host": display_name(session.host),
         },
         "history": [chat_event(m) for m in reversed(recent)],

@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.LiveSessionUpdateView.as_view(), name="edit"),
     path("<int:pk>/console/", views.ConsoleView.as_view(), name="console"),
     path("<int:pk>/key/", views.regenerate_key, name="regenerate_key"),
+    path("<int:pk>/end/", views.end, name="end"),
     path("<int:pk>/moderators/", views.moderators, name="moderators"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/buy/", views.buy, name="buy"),

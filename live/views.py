@@ -149,6 +149,7 @@ class ConsoleView(LoginRequiredMixin, DetailView):
         ctx = super().get_context_data(**kwargs)
         session = self.object
         ctx["is_host"] = services.is_host(session, self.request.user)
+        ctx["grace_s"] = settings.LIVE_RECONNECT_GRACE_S
         ctx["lineup"] = session.lineup.filter(product__is_public=True).select_related("product")
         ctx["moderators"] = session.moderators.all()
         ctx["moderator_form"] = ModeratorForm()
@@ -187,6 +188,21 @@ def regenerate_key(request, pk):
     session = hosted_session(request, pk)
     session.regenerate_stream_key()
     messages.success(request, _("推流密钥已更换，旧密钥不能再推流"))
+    return redirect("live:console", pk=pk)
+
+
+@login_required
+@require_POST
+def end(request, pk):
+    """结束直播: only the host (or an operator) ends a session for good; a dropped stream only pauses it."""
+    from .ingest import end_session
+
+    session = hosted_session(request, pk)
+    if session.status != LiveSession.Status.LIVE:
+        messages.error(request, _("这场直播没有在进行中"))
+    else:
+        end_session(session)
+        messages.success(request, _("直播已结束，观众会看到“已结束”"))
     return redirect("live:console", pk=pk)
 
 

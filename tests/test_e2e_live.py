@@ -87,11 +87,30 @@ def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
             assert room.locator('[data-role="units"]').count() == 0  # viewers do not see the figures
             for page in (room, console, shop):
                 assert csp_violations(page) == [], "the live room, console and checkout run under the CSP"
+
+            # the phone's stream drops: the session waits for it, viewers are told, chat goes on
+            encoder.terminate()
+            encoder.wait(timeout=10)
+            expect(room.locator('[data-role="reconnecting"]')).to_be_visible(timeout=20000)
+            expect(room.locator('[data-role="reconnecting"]')).to_have_text("主播网络波动，正在重连…")
+            room.fill("#chat-input", "主播网卡了？")
+            room.press("#chat-input", "Enter")
+            expect(console.locator('[data-role="chat"] li').last).to_contain_text("主播网卡了？")
+            # the same key again within the grace: the same session, and the player picks it up without a reload
+            played = room.evaluate("document.querySelector('video[data-role=video]').currentTime")
+            encoder = push(f"{stack['rtmp']}/{key}")
+            expect(room.locator('[data-role="status"]')).to_have_text("直播中", timeout=20000)
+            expect(room.locator('[data-role="reconnecting"]')).to_be_hidden()
+            wait_for(lambda: room.evaluate("document.querySelector('video[data-role=video]').currentTime") > 1
+                     and room.evaluate("document.querySelector('video[data-role=video]').currentTime") != played,
+                     "the video to play again", timeout=60)
+            expect(room.locator('[data-role="chat"]')).to_contain_text("<b>西红柿</b>什么时候到自提点？")
+            # only the host's 结束直播 ends it, for everyone
+            console.click("text=结束直播")
+            expect(room.locator('[data-role="status"]')).to_have_text("已结束", timeout=20000)
         finally:
             encoder.terminate()
             encoder.wait(timeout=10)
-        # the stream stopped: nginx-rtmp's on_publish_done ends the session for everyone
-        expect(room.locator('[data-role="status"]')).to_have_text("已结束", timeout=20000)
         browser.close()
 
 

@@ -163,6 +163,11 @@ def test_on_publish_accepts_only_a_valid_key_of_a_scheduled_or_live_session(clie
     done = client.post(f"/live/rtmp/publish-done/?token={TOKEN['token']}", {"name": session.stream_key})
     assert done.status_code == 200
     session.refresh_from_db()
+    assert session.status == "live" and session.room_status == "reconnecting"  # waits for the encoder
+    from live import ingest
+
+    ingest.end_abandoned(now=timezone.now() + timedelta(seconds=settings.LIVE_RECONNECT_GRACE_S + 1))
+    session.refresh_from_db()
     assert session.status == "ended" and session.ended_at
     assert client.post(publish, {"name": session.stream_key}).status_code == 403
 

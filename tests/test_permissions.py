@@ -167,6 +167,9 @@ TABLE = [
     ("assist/orders/<str:number>/", "get", "/assist/orders/{order_number}/", signed_in(DENIED, worker=GONE)),
     ("cms/", "get", "/cms/", signed_in(LOGIN, operator=OK)),
     ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
+    # 结束直播: the host's (or an operator's); near the end, as it ends the demo's live session
+    ("live/<int:pk>/end/", "get", "/live/{live}/end/", signed_in(NOT_ALLOWED)),
+    ("live/<int:pk>/end/", "post", "/live/{live}/end/", signed_in(DENIED, host=DONE, operator=DONE)),
     ("accounts/logout/", "post", "/accounts/logout/", expect(DONE)),  # last: it signs the client out
 ]
 

@@ -40,7 +40,7 @@
         if (!data.fatal) return;
         if (data.type === window.Hls.ErrorTypes.MEDIA_ERROR) { hls.recoverMediaError(); return; }
         hls.destroy(); hls = null;           // the playlist may not exist yet: try again shortly
-        setTimeout(function () { if (root.dataset.status === "live") startPlayer(); }, 2000);
+        setTimeout(function () { if (playing()) startPlayer(); }, 2000);
       });
       hls.loadSource(src);
       hls.attachMedia(video);
@@ -56,11 +56,17 @@
     if (video) { video.hidden = true; video.removeAttribute("src"); }
     if (placeholder) { placeholder.hidden = false; placeholder.textContent = t.endedNote || ""; }
   }
+  // live, or live and waiting for the host's encoder to come back (the player keeps trying)
+  function playing() { return root.dataset.status === "live" || root.dataset.status === "reconnecting"; }
   function setStatus(status) {
+    var was = root.dataset.status;
     root.dataset.status = status;
     var badge = $("status");
-    if (badge) { badge.textContent = t[status] || status; badge.className = "status-badge status-" + status; }
-    if (status === "live") startPlayer(); else if (status === "ended") stopPlayer();
+    if (badge) { badge.textContent = t["status." + status] || t[status] || status; badge.className = "status-badge status-" + status; }
+    var notice = $("reconnecting");
+    if (notice) notice.hidden = status !== "reconnecting";
+    if (status === "live" && was === "reconnecting" && hls) { hls.destroy(); hls = null; }  // pick the new stream up
+    if (playing()) startPlayer(); else if (status === "ended") stopPlayer();
   }
 
   /* --- chat ------------------------------------------------------------------------------- */
@@ -291,6 +297,6 @@
     });
   }
   wireBuyForms();
-  if (root.dataset.status === "live") startPlayer();
+  if (playing()) startPlayer();
   connect();
 })();
