@@ -15,7 +15,7 @@
   var ordersBox = $("orders"), buyError = $("buy-error");
   var seen = {};
   var socket = null, retry = 0, counter = 0;
-  var flash = null, flashTimer = null, hls = null, pendingLikes = 0;
+  var flash = null, flashTimer = null, hls = null, pendingLikes = 0, sentChat = null;
 
   function setText(role, value) { var el = $(role); if (el) el.textContent = value; }
   function setConn(text) { if (connBox) connBox.textContent = text; }
@@ -210,7 +210,12 @@
       setText("likes", ev.likes);
       setStatus(ev.session.status);
     },
-    chat: addChat,
+    chat: function (ev) {
+      addChat(ev);
+      var input = form && form.querySelector("input[name=text]");
+      if (sentChat && ev.client_id === sentChat.id && input && input.value.trim() === sentChat.text) input.value = "";
+      if (sentChat && ev.client_id === sentChat.id) sentChat = null;
+    },
     "chat.hidden": function (ev) {
       var li = chatList.querySelector('[data-id="' + ev.id + '"]');
       if (li) li.remove();
@@ -261,7 +266,10 @@
       var text = input.value.trim();
       if (!text) return;
       if (errorBox) errorBox.textContent = "";
-      if (send({ type: "chat", text: text, client_id: "c" + Date.now() + "-" + (++counter) })) input.value = "";
+      // the box is cleared when the server has taken the message (its echo), so a refused one
+      // (too fast, muted, too long) stays there to send again
+      var id = "c" + Date.now() + "-" + (++counter);
+      if (send({ type: "chat", text: text, client_id: id })) sentChat = { id: id, text: text };
     });
   }
   var likeButton = $("like");
