@@ -85,10 +85,6 @@ def retrieve_checkout_session(session_id):
     return client().v1.checkout.sessions.retrieve(session_id)
 
 
-def expire_checkout_session(session_id):
-    return client().v1.checkout.sessions.expire(session_id)
-
-
 def list_checkout_sessions(created_after):
     """Every Checkout Session created since then (auto-paginated)."""
     page = client().v1.checkout.sessions.list({"created": {"gte": int(created_after.timestamp())}, "limit": 100})
