@@ -51,7 +51,7 @@ setup: install
 # and unclaimed flash units every minute, stopped together with Ctrl-C.
 # WebSocket frames over 16 KiB are refused by Uvicorn before the site reads them.
 run: setup
-	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, resident, elder / gongfu2026)"
+	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, editor, resident, elder / gongfu2026)"
 	@trap 'kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
 	$(BIN)/python manage.py release_unpaid --every 60 & \

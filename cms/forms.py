@@ -94,3 +94,29 @@ class CommunityForm(WagtailAdminModelForm):
         if commit:
             Group.objects.get_or_create(name=HOSTS_GROUP)[0].user_set.add(*community.hosts.all())
         return community
+
+
+class ReservationForm(forms.Form):
+    """A resident's reservation at an event: who comes, a number to reach them, how many."""
+
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    mobile = forms.CharField(label=_("手机号"), max_length=13,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    places = forms.TypedChoiceField(label=_("人数"), coerce=int)
+    waitlist = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["places"].choices = [(n, _("%(n)s 位") % {"n": n}) for n in range(1, event.max_places + 1)]
+        for field in self.visible_fields():
+            field.field.widget.attrs.setdefault("class", "form-control")
+
+
+class VolunteerRequestForm(forms.Form):
+    """A resident asks to join a volunteer team."""
+
+    name = forms.CharField(label=_("姓名"), max_length=30)
+    mobile = forms.RegexField(label=_("手机号"), regex=r"^1\d{10}$", max_length=11,
+                              error_messages={"invalid": _("请填写 11 位手机号")},
+                              widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    note = forms.CharField(label=_("想说的话"), max_length=200, required=False)

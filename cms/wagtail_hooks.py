@@ -1,11 +1,15 @@
 """
 Operators' screens in Wagtail's admin for the shop's places and people
 (communities with their hosts, pickup points with their hours, villages with
-their first secretaries) and search synonyms, grouped under one 共富超市 menu.
+their first secretaries) and search synonyms, grouped under one 共富超市 menu;
+and the 社区家园 menu where each community's editors keep its services and
+volunteer teams and see who asked to join (their own communities' rows only).
 """
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
+from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -13,6 +17,8 @@ from market.models import Community, PickupPoint, Village
 from market.search.models import SynonymGroup
 
 from .forms import CommunityForm, VillageForm
+from .models import CommunityService, VolunteerRequest, VolunteerTeam
+from .permissions import editable_communities
 
 
 class CommunityViewSet(SnippetViewSet):
@@ -68,3 +74,89 @@ class ShopPlacesGroup(SnippetViewSetGroup):
 
 
 register_snippet(ShopPlacesGroup)
+
+
+# --- 社区家园: each community's editors keep their own directory ------------------
+class CommunityScopedPolicy(ModelPermissionPolicy):
+    """Model rights from the user's groups, and then only for rows of communities whose page the
+    user may edit (operators: all). ``community_path`` is how a row reaches its community."""
+
+    def __init__(self, model, community_path="community"):
+        super().__init__(model)
+        self.community_path = community_path
+
+    def _communities(self, user):
+        return editable_communities(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        return self.model.objects.filter(**{f"{self.community_path}__in": self._communities(user)})
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return self.instances_user_has_any_permission_for(user, actions).filter(pk=instance.pk).exists()
+
+
+class CommunityScopedViewSet(SnippetViewSet):
+    """A snippet listing that shows an editor their own communities' rows, and offers only those
+    communities in its form."""
+
+    community_path = "community"
+
+    def get_queryset(self, request):
+        return self.model.objects.filter(**{f"{self.community_path}__in": editable_communities(request.user)})
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        path = self.community_path
+
+        class ScopedForm(form_class):
+            def __init__(self, *args, for_user=None, **kwargs):
+                super().__init__(*args, for_user=for_user, **kwargs)
+                if path == "community" and "community" in self.fields and for_user is not None:
+                    self.fields["community"].queryset = editable_communities(for_user)
+
+        ScopedForm.__name__ = form_class.__name__
+        return ScopedForm
+
+
+class CommunityServiceViewSet(CommunityScopedViewSet):
+    model = CommunityService
+    icon = "list-ul"
+    list_display = ["name", "category", "community", "phone", "hours"]
+    list_filter = ["category", "community"]
+    search_fields = ["name", "note"]
+
+
+class VolunteerTeamViewSet(CommunityScopedViewSet):
+    model = VolunteerTeam
+    icon = "group"
+    list_display = ["name", "community", "leader", "meets"]
+    list_filter = ["community"]
+
+
+class VolunteerRequestViewSet(CommunityScopedViewSet):
+    """Residents who asked to join a team: their names and numbers are for that community's staff."""
+
+    model = VolunteerRequest
+    icon = "mail"
+    community_path = "team__community"
+    list_display = ["name", "mobile", "team", "note", "created_at", "handled"]
+    list_filter = ["handled", "team"]
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+
+
+class CommunityHomeGroup(SnippetViewSetGroup):
+    menu_label = _("社区家园")
+    menu_icon = "home"
+    menu_order = 240
+    items = (CommunityServiceViewSet, VolunteerTeamViewSet, VolunteerRequestViewSet)
+
+
+for viewset in CommunityHomeGroup.items:
+    register_permission_policy(viewset.model, CommunityScopedPolicy(viewset.model, viewset.community_path))
+register_snippet(CommunityHomeGroup)

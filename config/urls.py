@@ -35,6 +35,7 @@ urlpatterns = [
     path("pickup/", include("market.pickup.urls")),
     path("assist/", include("market.assist.urls")),
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
+    path("events/", include("cms.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,4 +1,4 @@
-/* 扫二维码 on the hand-over screen: read the buyer's pickup-code QR with the phone camera
+/* 扫二维码 on the hand-over and check-in screens: read the buyer's pickup-code (or the resident's check-in) QR with the phone camera
    (jsQR from npm), put the digits in the box and submit. Typing the code always works. */
 (function () {
   var form = document.querySelector("[data-scan-form]");
@@ -7,6 +7,7 @@
   var video = form.querySelector("[data-scan-video]");
   var note = form.querySelector("[data-scan-note]");
   var input = form.querySelector("input[name=code]");
+  var length = parseInt(form.getAttribute("data-code-length") || "6", 10);  // 6 for pickup, 8 for event check-in
   var canvas = document.createElement("canvas");
   var context = canvas.getContext("2d", { willReadFrequently: true });
   var stream = null;
@@ -24,7 +25,7 @@
       context.drawImage(video, 0, 0, canvas.width, canvas.height);
       var found = window.jsQR(context.getImageData(0, 0, canvas.width, canvas.height).data, canvas.width, canvas.height);
       var digits = found && found.data.replace(/\D/g, "");
-      if (digits && digits.length === 6) { input.value = digits; stop(); form.submit(); return; }
+      if (digits && digits.length === length) { input.value = digits; stop(); form.submit(); return; }
     }
     requestAnimationFrame(look);
   }

@@ -18,7 +18,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 from oscar.core.loading import get_model
+from wagtail.rich_text import RichText
 
+from cms.demo import seed_community_home
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import Batch, Community, Listing, PickupPoint, ProductOrigin, Resident, Village
@@ -53,7 +55,7 @@ class Command(BaseCommand):
                 defaults={"iso_3166_1_a3": "CHN", "iso_3166_1_numeric": "156", "printable_name": "中国",
                           "name": "中华人民共和国", "is_shipping_country": True, "display_order": 1},
             )
-            users = self.seed_users()
+            users = self.users = self.seed_users()
             communities = self.seed_communities()
             communities["chaoyangjie"].hosts.add(users["host"])
             communities["chaoyangjie"].pickup_points.first().staff.add(users["pickup"])
@@ -73,7 +75,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Demo data ready: {Community.objects.count()} communities, {Village.objects.count()} villages, "
             f"{Product.objects.count()} products, {LiveSession.objects.count()} live sessions. "
-            f"Accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, resident, elder "
+            f"Accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, editor, resident, elder "
             f"(password {DEMO_PASSWORD})."
         ))
 
@@ -294,4 +296,5 @@ class Command(BaseCommand):
                 first, _sep, rest = story.partition("。")
                 village_index.add_child(instance=VillagePage(
                     title=name, slug=slug, village=village, intro=first + "。",
-                    body=f"<p>{rest}</p>" if rest else ""))
+                    body=[("paragraph", RichText(f"<p>{rest}</p>"))] if rest else []))
+        seed_community_home(communities, villages, self.users)
