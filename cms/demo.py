@@ -100,7 +100,8 @@ def _centre(page, slug):
         return
     page.opening_hours, page.phone = hours, phone
     page.body = [
-        ("paragraph", RichText(f"<p>{page.intro}</p>")),
+        ("paragraph", RichText("<p>党群服务中心白天办政务、晚上开夜校，图书室、活动室、长者食堂都向居民开放。"
+                               "活动要预约的，在下面点进去就能约，到场出示签到码。</p>")),
         ("quote", {"text": "现在小区广场上几乎每天都有活动，爱心义诊、社区团购……社区把服务送到了楼底下。",
                    "attribution": "名泉春晓社区居民 陈娜"}),
         ("events", {"heading": "近期活动", "count": 3}),

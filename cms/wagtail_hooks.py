@@ -6,10 +6,12 @@ and the 社区家园 menu where each community's editors keep its services and
 volunteer teams and see who asked to join (their own communities' rows only).
 """
 
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies.base import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -100,11 +102,33 @@ class CommunityScopedPolicy(ModelPermissionPolicy):
         return self.instances_user_has_any_permission_for(user, actions).filter(pk=instance.pk).exists()
 
 
+class ScopedObjectMixin:
+    """A snippet view for one row (edit, delete, inspect, history, usage, copy) opens only for a
+    user whose communities the row belongs to; Wagtail's own views check model rights only."""
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        policy = policy_registry.get_by_type(type(obj))
+        if not policy.user_has_any_permission_for_instance(self.request.user, ["change", "view", "delete"], obj):
+            raise PermissionDenied
+        return obj
+
+
+def scoped(view_class):
+    return type(view_class.__name__, (ScopedObjectMixin, view_class), {})
+
+
 class CommunityScopedViewSet(SnippetViewSet):
-    """A snippet listing that shows an editor their own communities' rows, and offers only those
-    communities in its form."""
+    """A snippet listing that shows an editor their own communities' rows, opens only those, and
+    offers only those communities in its form."""
 
     community_path = "community"
+    edit_view_class = scoped(snippet_views.EditView)
+    delete_view_class = scoped(snippet_views.DeleteView)
+    inspect_view_class = scoped(snippet_views.InspectView)
+    history_view_class = scoped(snippet_views.HistoryView)
+    usage_view_class = scoped(snippet_views.UsageView)
+    copy_view_class = scoped(snippet_views.CopyView)
 
     def get_queryset(self, request):
         return self.model.objects.filter(**{f"{self.community_path}__in": editable_communities(request.user)})

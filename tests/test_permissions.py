@@ -18,6 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from oscar.core.loading import get_model
 
+from cms.models import EventPage, Reservation, VolunteerTeam
 from live.models import HOSTS_GROUP, LineupItem, LiveSession, PriceStatus
 from market.models import Community, Listing, PickupPoint
 from market.shipping.repository import Pickup
@@ -28,9 +29,9 @@ Product = get_model("catalogue", "Product")
 User = get_user_model()
 
 ROLES = ["anonymous", "resident", "elder", "secretary_a", "secretary_b", "host", "host_2", "moderator", "pickup_staff",
-         "worker", "operator"]
+         "worker", "editor", "operator"]
 USERNAMES = {"resident": "resident", "elder": "elder", "secretary_a": "secretary", "pickup_staff": "pickup",
-             "worker": "worker",
+             "worker": "worker", "editor": "editor",
              "secretary_b": "secretary_damiaotun", "host": "host", "host_2": "host_2",
              "moderator": "moderator", "operator": "admin"}
 
@@ -165,7 +166,32 @@ TABLE = [
     ("assist/", "get", "/assist/", signed_in(DENIED, worker=OK)),
     ("assist/orders/<str:number>/", "get", "/assist/orders/{assisted_order}/", signed_in(DENIED, worker=OK)),
     ("assist/orders/<str:number>/", "get", "/assist/orders/{order_number}/", signed_in(DENIED, worker=GONE)),
-    ("cms/", "get", "/cms/", signed_in(LOGIN, operator=OK)),
+    # 社区家园: reserving is for signed-in residents; a reservation is its holder's alone (the demo's belong
+    # to other residents); the list, check-in and attendance are for the event's community's staff
+    # (朝阳街's worker and editor, operators), never another community's
+    ("events/mine/", "get", "/events/mine/", signed_in(OK)),
+    ("events/staff/", "get", "/events/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
+    ("events/<int:pk>/reserve/", "get", "/events/{event}/reserve/", signed_in(DONE)),
+    ("events/<int:pk>/reserve/", "post", "/events/{event}/reserve/", signed_in(OK)),  # empty form: its errors
+    ("events/<int:pk>/calendar.ics", "get", "/events/{event}/calendar.ics", expect(OK)),
+    ("events/<int:pk>/reservations/", "get", "/events/{event}/reservations/",
+     signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
+    ("events/<int:pk>/reservations/", "get", "/events/{other_event}/reservations/", signed_in(DENIED, operator=OK)),
+    ("events/<int:pk>/checkin/", "get", "/events/{event}/checkin/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
+    ("events/<int:pk>/checkin/", "post", "/events/{event}/checkin/",
+     signed_in(DENIED, worker=OK, editor=OK, operator=OK)),  # no code: "enter the code"
+    ("events/<int:pk>/checkin/", "post", "/events/{other_event}/checkin/", signed_in(DENIED, operator=OK)),
+    ("events/<int:pk>/attendance.csv", "get", "/events/{event}/attendance.csv",
+     signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
+    ("events/<int:pk>/attendance.csv", "get", "/events/{other_event}/attendance.csv", signed_in(DENIED, operator=OK)),
+    ("events/reservations/<int:pk>/cancel/", "post", "/events/reservations/{reservation}/cancel/", signed_in(GONE)),
+    ("events/reservations/<int:pk>/cancel/", "get", "/events/reservations/{reservation}/cancel/",
+     signed_in(NOT_ALLOWED)),
+    ("events/reservations/<int:pk>/calendar.ics", "get", "/events/reservations/{reservation}/calendar.ics",
+     signed_in(GONE)),
+    ("events/teams/<int:pk>/join/", "post", "/events/teams/{team}/join/", signed_in(DONE)),  # empty: a message
+    ("events/teams/<int:pk>/join/", "get", "/events/teams/{team}/join/", signed_in(NOT_ALLOWED)),
+    ("cms/", "get", "/cms/", signed_in(LOGIN, editor=OK, operator=OK)),
     ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
     # 结束直播: the host's (or an operator's); near the end, as it ends the demo's live session
     ("live/<int:pk>/end/", "get", "/live/{live}/end/", signed_in(NOT_ALLOWED)),
@@ -236,6 +262,10 @@ def world(django_db_setup, django_db_blocker):
                 country_id="CN")[0].pk,
             "assisted_order": get_model("order", "Order").objects.filter(
                 delivery__placed_by__username="worker").first().number,
+            "event": EventPage.objects.get(community__slug="chaoyangjie", slug="market").pk,
+            "other_event": EventPage.objects.get(community__slug="yunhu", slug="market").pk,
+            "reservation": Reservation.objects.filter(event__community__slug="chaoyangjie").first().pk,
+            "team": VolunteerTeam.objects.filter(community__slug="chaoyangjie").first().pk,
         }
     yield values
     with django_db_blocker.unblock():

@@ -151,6 +151,7 @@ class CommunityPage(RoutablePageMixin, Page):
         ctx["events"] = (EventPage.objects.child_of(self).live().public().filter(end__gte=timezone.now())
                          .order_by("start")[:6])
         ctx["services"] = CommunityService.objects.filter(community=self.community)
+        ctx["body_blocks"] = {block.block_type for block in self.body}  # the page's own sections defer to these
         ctx["teams"] = VolunteerTeam.objects.filter(community=self.community)
         return ctx
 
