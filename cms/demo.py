@@ -2,8 +2,9 @@
 社区家园's demo content, loaded by ``seed_demo``: each community's service
 centre, services and volunteer teams, news, and events of every kind (a past
 one with attendance, coming ones, one full with a waitlist, a weekly 社区夜校
-series); village harvest calendars; the demo editor of 朝阳街社区 (``editor``),
-whose news goes to the operators for approval. Facts from shared/seeds.
+series; 朝阳街's film night has one seat left, the others' are full with a
+waitlist); village harvest calendars; the demo editor of 朝阳街社区
+(``editor``), whose news goes to the operators for approval. Facts from shared/seeds.
 Running it again adds nothing that is already there.
 """
 
@@ -145,10 +146,12 @@ def _events(page, community, now, residents):
                                        created_at=past.start - timedelta(days=2))
         if i < len(people) - 1:
             Reservation.objects.filter(pk=r.pk).update(checked_in_at=past.start + timedelta(minutes=10 + i))
-    cinema = made["cinema"]  # 4 seats: full, with two waiting
-    for i, user in enumerate(people[:4]):
+    # 4 seats at the film night: 朝阳街's has one left; the others' are full, with two waiting
+    cinema = made["cinema"]
+    wanted = [2, 1] if community.slug == "chaoyangjie" else [2, 2, 1, 1]
+    for i, (user, places) in enumerate(zip(people, wanted)):
         Reservation.objects.create(event=cinema, user=user, name=user.get_full_name(), mobile=f"1390531{i:04d}",
-                                   places=2 if i < 2 else 1,
+                                   places=places,
                                    status=Reservation.Status.CONFIRMED if i < 2 else Reservation.Status.WAITLISTED,
                                    created_at=now - timedelta(hours=10 - i))
 
@@ -160,7 +163,7 @@ def _residents(communities):
     User = get_user_model()
     names = [("李", "阿姨"), ("王", "大爷"), ("赵", "女士"), ("孙", "老师"), ("周", "师傅")]
     out = {}
-    for slug, community in communities.items():
+    for n, (slug, community) in enumerate(communities.items()):
         people = []
         for i, (last, first) in enumerate(names):
             user, created = User.objects.get_or_create(username=f"{slug}_{i + 1}", defaults={
@@ -168,7 +171,8 @@ def _residents(communities):
             if created:
                 user.set_unusable_password()
                 user.save()
-                Resident.objects.create(user=user, community=community, mobile=f"1380531{i:04d}")
+                # numbers apart from each other and from the demo accounts' 1380531xxxx
+                Resident.objects.create(user=user, community=community, mobile=f"137053{n + 1:02d}{i + 1:03d}")
             people.append(user)
         out[community.pk] = people
     return out
