@@ -122,12 +122,12 @@ def _events(page, community, now, residents):
     specs = [
         # title, slug, kind, start, hours, place, capacity, max places, points, weeks
         ("睦邻市集（上期）", "market-last", EventPage.Kind.MARKET, _at(today - timedelta(days=7), 9), 3,
-         "小区广场", 200, 4, 10, 1),
-        ("睦邻市集", "market", EventPage.Kind.MARKET, _at(next_saturday, 9), 3, "小区广场", 200, 4, 10, 1),
+         "小区广场", 200, 4, 20, 1),
+        ("睦邻市集", "market", EventPage.Kind.MARKET, _at(next_saturday, 9), 3, "小区广场", 200, 4, 20, 1),
         ("星光放映厅：《我和我的家乡》", "cinema", EventPage.Kind.CINEMA, _at(next_saturday, 19), 2,
-         "党群服务中心多功能厅", 4, 2, 5, 1),
+         "党群服务中心多功能厅", 4, 2, 10, 1),
         ("社区夜校：智能手机课", "night-school", EventPage.Kind.NIGHT_SCHOOL, _at(next_tuesday, 19), 1.5,
-         "党群服务中心二楼教室", 30, 1, 5, 8),
+         "党群服务中心二楼教室", 30, 1, 10, 8),
     ]
     made = {}
     for title, slug, kind, start, hours, place, capacity, most, points, weeks in specs:

@@ -5,6 +5,9 @@ and a community's hosts (who also join the hosts group, which host rights
 need).
 """
 
+import re
+from decimal import Decimal
+
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
@@ -120,3 +123,50 @@ class VolunteerRequestForm(forms.Form):
                               error_messages={"invalid": _("请填写 11 位手机号")},
                               widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
     note = forms.CharField(label=_("想说的话"), max_length=200, required=False)
+
+
+class PointsForm(forms.Form):
+    """Community staff record a resident's volunteer hours, or correct their points with a counter-entry."""
+
+    VOLUNTEER, CORRECTION = "volunteer", "correction"
+    kind = forms.ChoiceField(label=_("记什么"), widget=forms.RadioSelect, initial=VOLUNTEER,
+                             choices=[(VOLUNTEER, _("志愿服务时长")), (CORRECTION, _("更正积分（加或减）"))])
+    mobile = forms.CharField(label=_("居民手机号"), max_length=13,
+                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    hours = forms.DecimalField(label=_("服务时长（小时）"), required=False, min_value=Decimal("0.5"),
+                               max_value=24, decimal_places=1,
+                               error_messages={"min_value": _("服务时长至少 0.5 小时"),
+                                               "max_value": _("一次最多记 24 小时"),
+                                               "max_decimal_places": _("时长精确到 0.5 小时即可")})
+    amount = forms.IntegerField(label=_("更正多少积分（减少填负数）"), required=False,
+                                min_value=-100000, max_value=100000)
+    note = forms.CharField(label=_("说明"), max_length=120, required=False,
+                           help_text=_("例如：敬老院探访、更正原因"))
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communities = communities
+        for name in ("mobile", "hours", "amount", "note"):
+            self.fields[name].widget.attrs.setdefault("class", "form-control")
+
+    def clean_mobile(self):
+        from market.models import Resident
+
+        digits = re.sub(r"[\s-]", "", self.cleaned_data["mobile"]).removeprefix("+86")
+        found = list(Resident.objects.filter(mobile=digits, community__in=self.communities)
+                     .select_related("user", "community")[:2])
+        if len(found) != 1:
+            raise forms.ValidationError(_("本社区没有登记这个手机号的居民，请核对"), code="unknown")
+        self.resident = found[0]
+        return digits
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == self.VOLUNTEER and not data.get("hours") and "hours" not in self.errors:
+            self.add_error("hours", _("请填写服务时长"))
+        if data.get("kind") == self.CORRECTION:
+            if not data.get("amount"):
+                self.add_error("amount", _("请填写要加或减的积分"))
+            if not (data.get("note") or "").strip():
+                self.add_error("note", _("更正请写明原因"))
+        return data

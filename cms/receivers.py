@@ -1,8 +1,11 @@
-"""A weekly event series: publishing its first date publishes the others as copies, one week apart."""
+"""A weekly event series: publishing its first date publishes the others as copies, one week apart;
+a cancelled order gives back the 积分 it was paid with."""
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.dispatch import receiver
+from oscar.apps.order.signals import order_status_changed
 from django.utils.translation import gettext as _
 from wagtail.signals import page_published
 
@@ -27,3 +30,11 @@ def publish_series(sender, instance, **kwargs):
             "reservation_closes": event.reservation_closes + shift if event.reservation_closes else None,
             "repeat_weeks": 1, "repeat_of": event,
         })
+
+
+@receiver(order_status_changed)
+def return_points(sender, order, old_status, new_status, **kwargs):
+    if new_status == settings.ORDER_STATUS_CANCELLED:
+        from .points import return_for_order
+
+        return_for_order(order)

@@ -129,6 +129,9 @@ def check_in(event, code, staff, now=None):
                 "name": reservation.name, "when": timezone.localtime(reservation.checked_in_at).strftime("%H:%M")})
         reservation.checked_in_at, reservation.checked_in_by = now, staff
         reservation.save(update_fields=["checked_in_at", "checked_in_by"])
+        from .points import for_check_in
+
+        for_check_in(reservation, staff)  # the event's 积分, in the same transaction
     return reservation
 
 

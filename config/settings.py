@@ -483,3 +483,9 @@ LIVE_RTMP_PORT = int(os.environ.get("LIVE_RTMP_PORT", 1935))
 LIVE_RTMP_CALLBACK_TOKEN = os.environ.get("LIVE_RTMP_CALLBACK_TOKEN") or (
     "" if PRODUCTION else local_secret("rtmp_callback_token")
 )
+
+# 积分 (cms.points): what a point is worth at checkout, how much of an order points may pay, what an hour earns.
+POINTS_PER_YUAN = int(os.environ.get("POINTS_PER_YUAN", 100))  # 100 积分 = ¥1
+POINTS_MAX_PERCENT = int(os.environ.get("POINTS_MAX_PERCENT", 50))  # of ordinary goods; 积分兑换 goods in full
+POINTS_PER_VOLUNTEER_HOUR = int(os.environ.get("POINTS_PER_VOLUNTEER_HOUR", 100))
+POINTS_EXCHANGE_CATEGORY_SLUG = "points-exchange"  # 积分兑换: goods that points may pay for entirely

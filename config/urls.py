@@ -36,6 +36,7 @@ urlpatterns = [
     path("assist/", include("market.assist.urls")),
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
     path("events/", include("cms.urls")),
+    path("points/", include("cms.points_urls")),
 ]
 
 if settings.SERVE_MEDIA:

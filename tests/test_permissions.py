@@ -191,6 +191,10 @@ TABLE = [
      signed_in(GONE)),
     ("events/teams/<int:pk>/join/", "post", "/events/teams/{team}/join/", signed_in(DONE)),  # empty: a message
     ("events/teams/<int:pk>/join/", "get", "/events/teams/{team}/join/", signed_in(NOT_ALLOWED)),
+    # 积分: one's own; 积分登记 for the staff of a community (an empty form: its errors)
+    ("points/", "get", "/points/", signed_in(OK)),
+    ("points/staff/", "get", "/points/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
+    ("points/staff/", "post", "/points/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
     ("cms/", "get", "/cms/", signed_in(LOGIN, editor=OK, operator=OK)),
     ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
     # 结束直播: the host's (or an operator's); near the end, as it ends the demo's live session

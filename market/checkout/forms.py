@@ -19,9 +19,30 @@ class PaymentMethodForm(forms.Form):
                                error_messages={"required": _("请选择付款方式"),
                                                "invalid_choice": _("这张订单不能用这种付款方式")})
 
-    def __init__(self, *args, methods, **kwargs):
+    points = forms.IntegerField(label=_("用积分抵扣"), required=False, min_value=0,
+                                error_messages={"invalid": _("积分请填整数"), "min_value": _("积分不能是负数")})
+
+    def __init__(self, *args, methods, max_points=0, total=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = [(method, PAYMENT_LABELS[method]) for method in methods]
+        self.max_points, self.total = max_points, total
+        self.fields["points"].max_value = max_points
+        self.fields["points"].widget.attrs.update(max=max_points, min=0, inputmode="numeric")
+
+    def clean_points(self):
+        points = self.cleaned_data.get("points") or 0
+        if points > self.max_points:
+            raise forms.ValidationError(_("这张订单最多可用 %(n)d 积分") % {"n": self.max_points}, code="max")
+        return points
+
+    def clean(self):
+        data = super().clean()
+        from cms.points import value
+
+        points = data.get("points") or 0
+        if points and data.get("method") == ONLINE and self.total is not None and value(points) < self.total:
+            self.add_error("points", _("积分抵扣后剩下的钱请选“到店付款”；在线支付暂时不能和积分一起用"))
+        return data
 
 
 def mainland_mobile(value):

@@ -16,9 +16,11 @@ from django.views import generic
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import views
 from oscar.apps.checkout.exceptions import FailedPreCondition
+from oscar.apps.order.exceptions import UnableToPlaceOrder
 from oscar.apps.payment.models import Source, SourceType
 from phonenumber_field.phonenumber import PhoneNumber
 
+from cms import points as ledger
 from market.assist.services import worker_points
 from market.orders import open_unpaid_pickup_orders
 
@@ -28,6 +30,7 @@ from market.payments import gateway, services as payments
 from market.shipping.repository import Pickup, PostalDelivery
 
 from .forms import ONLINE, PAY_AT_PICKUP, DeliveryForm, PaymentMethodForm
+from .points import max_points
 
 
 def payment_methods(pickup, assisting):
@@ -161,6 +164,17 @@ class PaymentDetailsView(views.PaymentDetailsView):
     def check_payment_data_is_captured(self, request):
         """The method comes with the preview's form (see handle_place_order_submission)."""
 
+    points_used = 0
+
+    def max_points(self):
+        """积分 the buyer may use here: their own, never a resident's during 代下单."""
+        return 0 if self.assisting() else max_points(self.request.user, self.request.basket)
+
+    def payment_form(self, data=None, **kwargs):
+        total = self.build_submission()["order_total"].incl_tax
+        return PaymentMethodForm(data, methods=self.payment_methods(), max_points=self.max_points(), total=total,
+                                 **kwargs)
+
     def payment_methods(self):
         pickup = getattr(self.get_shipping_method(self.request.basket), "point", None) is not None
         return payment_methods(pickup, self.assisting())
@@ -187,10 +201,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
         data = request.POST.copy()
         if "method" not in data and len(methods) == 1:
             data["method"] = methods[0]  # nothing to choose: the page shows it as text
-        form = PaymentMethodForm(data, methods=methods)
+        form = self.payment_form(data)
         if not form.is_valid():
-            return self.render_preview(request, payment_form=form, error=form.errors["method"][0])
+            return self.render_preview(request, payment_form=form, error=next(iter(form.errors.values()))[0])
         self.checkout_session.pay_by(form.cleaned_data["method"])
+        self.points_used = form.cleaned_data["points"]
         try:
             self.check_open_unpaid_orders(request)
         except FailedPreCondition as refusal:
@@ -200,7 +215,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return super().handle_place_order_submission(request)
 
     def paying_online(self):
-        return self.checkout_session.payment_method() == ONLINE
+        return self.checkout_session.payment_method() == ONLINE and not getattr(self, "paid_in_full", False)
 
     def get(self, request, *args, **kwargs):
         if not self.preview:
@@ -239,6 +254,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
             order = super().place_order(*args, **kwargs)
             if self.assisting():
                 OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
+            if self.points_used:
+                try:
+                    ledger.spend(order.user, self.points_used, order.number)
+                except ledger.Refused as refusal:  # another checkout spent them a moment ago
+                    raise UnableToPlaceOrder(str(refusal)) from refusal
             if self.paying_online():
                 # its lines wait with it: no village prepares them until it is paid
                 order.lines.update(status=settings.ORDER_STATUS_AWAITING_PAYMENT)
@@ -277,17 +297,34 @@ class PaymentDetailsView(views.PaymentDetailsView):
         methods = self.payment_methods()
         chosen = self.checkout_session.payment_method()
         ctx["online_offered"] = ONLINE in methods
-        ctx.setdefault("payment_form", PaymentMethodForm(
-            methods=methods, initial={"method": chosen if chosen in methods else methods[0]}))
+        ctx.setdefault("payment_form", self.payment_form(
+            initial={"method": chosen if chosen in methods else methods[0]}))
+        if self.request.user.is_authenticated and not ctx["assisting"]:
+            ctx["points_balance"] = ledger.balance(self.request.user)
+            ctx["points_max"] = ctx["payment_form"].max_points
+            ctx["points_per_yuan"] = settings.POINTS_PER_YUAN
         return ctx
 
     def handle_payment(self, order_number, total, **kwargs):
-        """No money moves here: pay-at-pickup is taken at the counter, online payment on Stripe's page."""
+        """No money moves here: pay-at-pickup is taken at the counter, online payment on Stripe's page;
+        the part paid with 积分 is taken from the ledger as the order is placed (``place_order``)."""
+        due = total.incl_tax
+        if self.points_used:
+            paid = min(ledger.value(self.points_used), due)
+            self.points_used = min(self.points_used, ledger.points_for(paid))
+            source_type, _created = SourceType.objects.get_or_create(code=ledger.POINTS_SOURCE,
+                                                                     defaults={"name": "积分抵扣"})
+            self.add_payment_source(Source(source_type=source_type, currency=total.currency, amount_allocated=paid,
+                                           amount_debited=paid, reference=str(self.points_used)))
+            due -= paid
+            self.paid_in_full = not due
+            if not due:
+                return
         if self.paying_online():
             self.add_payment_source(Source(source_type=payments.source_type(), currency=total.currency,
-                                           amount_allocated=total.incl_tax, reference=order_number))
+                                           amount_allocated=due, reference=order_number))
             return
         source_type, _created = SourceType.objects.get_or_create(code=PAY_AT_PICKUP, defaults={"name": "到店付款"})
         self.add_payment_source(Source(source_type=source_type, currency=total.currency,
-                                       amount_allocated=total.incl_tax, reference=order_number))
-        self.add_payment_event("待付款", total.incl_tax)
+                                       amount_allocated=due, reference=order_number))
+        self.add_payment_event("待付款", due)

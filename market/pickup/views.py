@@ -108,4 +108,5 @@ class HandOverView(PickupStaffMixin, TemplateView):
             order = hand_over(self.points, code, request.user)
         except HandOverRefused as refusal:
             return self.render_to_response(self.get_context_data(error=str(refusal), code=code[:12]), status=200)
-        return self.render_to_response(self.get_context_data(done=order))
+        due = sum(source.amount_allocated for source in order.sources.filter(source_type__code=PAY_AT_PICKUP))
+        return self.render_to_response(self.get_context_data(done=order, due=due))

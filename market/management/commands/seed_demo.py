@@ -21,6 +21,7 @@ from oscar.core.loading import get_model
 from wagtail.rich_text import RichText
 
 from cms.demo import seed_community_home
+from cms.demo_points import seed_points
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import Batch, Community, Listing, PickupPoint, ProductOrigin, Resident, Village
@@ -298,3 +299,4 @@ class Command(BaseCommand):
                     title=name, slug=slug, village=village, intro=first + "。",
                     body=[("paragraph", RichText(f"<p>{rest}</p>"))] if rest else []))
         seed_community_home(communities, villages, self.users)
+        seed_points(communities, self.users)
