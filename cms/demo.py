@@ -75,10 +75,9 @@ def seed_community_home(communities, villages, users):
         _centre(page, slug)
         if not CommunityService.objects.filter(community=community).exists():
             count = 6 + (len(slug) % 5)  # 6–10 a community
-            CommunityService.objects.bulk_create(
-                CommunityService(community=community, name=name, category=category, phone=phone, hours=hours,
-                                 place=place, note=note)
-                for name, category, phone, hours, place, note in SERVICES[:count])
+            for name, category, phone, hours, place, note in SERVICES[:count]:  # one by one: each is indexed
+                CommunityService.objects.create(community=community, name=name, category=category, phone=phone,
+                                                hours=hours, place=place, note=note)
         if not VolunteerTeam.objects.filter(community=community).exists():
             VolunteerTeam.objects.bulk_create(VolunteerTeam(community=community, name=name, leader=leader,
                                                             activities=what, meets=meets)

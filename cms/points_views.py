@@ -67,7 +67,7 @@ class StaffPointsView(LoginRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(form=form))
         data, resident = form.cleaned_data, form.resident
         if resident.user_id == request.user.pk:
-            form.add_error("mobile", _("不能给自己记积分，请请同事登记"))
+            form.add_error("mobile", _("不能给自己记积分，请同事帮忙登记"))
             return self.render_to_response(self.get_context_data(form=form))
         try:
             if data["kind"] == PointsForm.VOLUNTEER:

@@ -9,6 +9,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.search import SearchView
 from live import views as live_views
 from market.payments.views import RefundView
 from market.views import ElderModeView, TraceView
@@ -37,6 +38,7 @@ urlpatterns = [
     path("trace/<str:code>/", TraceView.as_view(), name="trace"),
     path("events/", include("cms.urls")),
     path("points/", include("cms.points_urls")),
+    path("search/", SearchView.as_view(), name="site-search"),
 ]
 
 if settings.SERVE_MEDIA:

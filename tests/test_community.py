@@ -290,3 +290,23 @@ def test_day_before_reminder_goes_once_and_follows_a_moved_event(monkeypatch):
     assert remind_reservation.call(reservation.pk) is True
     assert remind_reservation.call(reservation.pk) is False  # once
     assert Notification.objects.filter(recipient=user, subject__startswith="明天的活动").count() == 1
+
+
+@pytest.mark.django_db
+def test_page_search_finds_words_inside_chinese_sentences(client):
+    """“夜校” is inside “社区夜校：智能手机课” with no space around it: found because pages are indexed by jieba's words."""
+    html = get_in(client, "/search/?q=夜校", "zh-hans")
+    assert "社区夜校：智能手机课" in html and "活动" in html
+    html = get_in(client, "/search/?q=放映厅", "zh-hans")
+    assert "星光放映厅：《我和我的家乡》" in html
+    html = get_in(client, "/search/?q=老年助餐", "zh-hans")
+    assert "老年助餐" in html and "tel:" in html  # a service from the directory, with its number
+    html = get_in(client, "/search/?q=滑雪场", "zh-hans")
+    assert "社区内容里没有找到“滑雪场”" in html
+    html = get_in(client, "/search/?q=" + "长" * 101, "zh-hans")
+    assert "搜索词太长了" in html
+    # the search finds news an editor publishes, as soon as it is published
+    page = CommunityPage.objects.get(community__slug="chaoyangjie")
+    page.add_child(instance=CommunityNewsPage(title="朝阳街社区开展爱心义诊", slug="yizhen", intro="老人们在家门口量血压"))
+    assert "朝阳街社区开展爱心义诊" in get_in(client, "/search/?q=义诊", "zh-hans")
+    assert "Community pages, villages and events" in get_in(client, "/search/?q=义诊", "en")

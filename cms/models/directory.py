@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from .segmented import SegmentedText
 
-class CommunityService(index.Indexed, models.Model):
+
+class CommunityService(SegmentedText, index.Indexed, models.Model):
     """A service residents can reach from their community page: who, what, where, when, and a number."""
 
     class Category(models.TextChoices):
@@ -36,7 +38,9 @@ class CommunityService(index.Indexed, models.Model):
 
     panels = [FieldPanel("community"), FieldPanel("name"), FieldPanel("category"), FieldPanel("phone"),
               FieldPanel("hours"), FieldPanel("place"), FieldPanel("note")]
-    search_fields = [index.SearchField("name"), index.SearchField("note"), index.FilterField("community")]
+    search_fields = [index.SearchField("name"), index.SearchField("note"), index.FilterField("community"),
+                     SegmentedText.segmented_search_field]
+    segmented_fields = ("name", "place", "note")
 
     class Meta:
         verbose_name = _("便民服务")

@@ -25,9 +25,10 @@ from wagtail.search import index
 
 from ..blocks import StoryBlock
 from .pages import set_community_from_parent
+from .segmented import SegmentedText
 
 
-class EventPage(Page):
+class EventPage(SegmentedText, Page):
     """One event (睦邻市集, 社区夜校, 星光放映厅 …) of a community, with its reservation rules.
     A weekly series is made by publishing the first with ``repeat_weeks``: the other dates are
     copies of it (``repeat_of``)."""
@@ -82,7 +83,9 @@ class EventPage(Page):
         ], heading=_("预约与积分")),
     ]
     search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"),
-                                          index.SearchField("place"), index.FilterField("start")]
+                                          index.SearchField("place"), index.FilterField("start"),
+                                          SegmentedText.segmented_search_field]
+    segmented_fields = ("title", "intro", "place", "body")
     parent_page_types = ["cms.CommunityPage"]
     subpage_types = []
 

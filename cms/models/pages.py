@@ -24,6 +24,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from ..blocks import StoryBlock
+from .segmented import SegmentedText
 
 NEWS_PER_PAGE = 10
 
@@ -108,7 +109,7 @@ class CommunityIndexPage(IndexPage):
         verbose_name = _("社区列表页")
 
 
-class CommunityPage(RoutablePageMixin, Page):
+class CommunityPage(SegmentedText, RoutablePageMixin, Page):
     """One community (社区): its 党群服务中心 (address, hours, phone), its story, its services
     and volunteer teams, its news and events (child pages), pickup points and live sales."""
 
@@ -129,7 +130,8 @@ class CommunityPage(RoutablePageMixin, Page):
                         heading=_("党群服务中心")),
         FieldPanel("body"),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"),
+                                          SegmentedText.segmented_search_field]
     parent_page_types = ["cms.CommunityIndexPage"]
     subpage_types = ["cms.CommunityNewsPage", "cms.EventPage"]
 
@@ -164,7 +166,7 @@ class CommunityPage(RoutablePageMixin, Page):
                            template="cms/community_news_list.html")
 
 
-class CommunityNewsPage(Page):
+class CommunityNewsPage(SegmentedText, Page):
     """A dated news item (社区新闻) under a community page; carries that page's community."""
 
     community = models.ForeignKey("market.Community", on_delete=models.PROTECT, related_name="news_pages",
@@ -177,7 +179,8 @@ class CommunityNewsPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("date"), FieldPanel("intro"), FieldPanel("cover"),
                                             FieldPanel("body")]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"),
+                                          SegmentedText.segmented_search_field]
     parent_page_types = ["cms.CommunityPage"]
     subpage_types = []
 
@@ -214,7 +217,7 @@ class VillageIndexPage(IndexPage):
         verbose_name = _("帮扶村列表页")
 
 
-class VillagePage(Page):
+class VillagePage(SegmentedText, Page):
     """One assisted village (帮扶村): its story, first secretary, producers, the produce it sells
     in the shop, its live sessions and replays, and a harvest calendar (``HarvestMonth``)."""
 
@@ -231,7 +234,8 @@ class VillagePage(Page):
         FieldPanel("body"),
         InlinePanel("harvests", label=_("采收日历")),
     ]
-    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body")]
+    search_fields = Page.search_fields + [index.SearchField("intro"), index.SearchField("body"),
+                                          SegmentedText.segmented_search_field]
     parent_page_types = ["cms.VillageIndexPage"]
     subpage_types = []
 
