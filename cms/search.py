@@ -6,6 +6,7 @@ into words by jieba as the pages were (``cms.models.segmented``).
 
 from django import forms
 from django.core.paginator import Paginator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 from wagtail.models import Page
@@ -24,11 +25,24 @@ def query_words(query):
 
 
 def search_pages(query):
-    """Live public pages holding every word of the query (a search result set: slice or paginate it)."""
+    """Live public pages holding every word of the query (a search result set: slice or paginate it);
+    events only while they are to come, and of a weekly series only its next date."""
     terms = query_words(query)
     if not terms:
         return Page.objects.none()
-    return Page.objects.live().public().type(*SEARCHED).specific().search(terms, operator="and")
+    pages = Page.objects.live().public().type(*SEARCHED).exclude(pk__in=hidden_events(timezone.now()))
+    return pages.specific().search(terms, operator="and")
+
+
+def hidden_events(now):
+    """Ended events, and every date of a weekly series but the next."""
+    hidden = set(EventPage.objects.filter(end__lt=now).values_list("pk", flat=True))
+    series = {}
+    for pk, first, start in EventPage.objects.filter(end__gte=now).values_list("pk", "repeat_of_id", "start"):
+        series.setdefault(first or pk, []).append((start, pk))
+    for dates in series.values():
+        hidden.update(pk for _start, pk in sorted(dates)[1:])
+    return hidden
 
 
 def search_services(query):

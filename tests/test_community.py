@@ -297,6 +297,10 @@ def test_page_search_finds_words_inside_chinese_sentences(client):
     """“夜校” is inside “社区夜校：智能手机课” with no space around it: found because pages are indexed by jieba's words."""
     html = get_in(client, "/search/?q=夜校", "zh-hans")
     assert "社区夜校：智能手机课" in html and "活动" in html
+    assert "（第2期）" not in html  # a weekly series shows its next date only; its page lists the others
+    first = EventPage.objects.get(community__slug="chaoyangjie", slug="night-school")
+    assert "这个系列的其他日期" in get_in(client, first.url, "zh-hans")
+    assert "睦邻市集（上期）" not in get_in(client, "/search/?q=睦邻市集", "zh-hans")  # it is over
     html = get_in(client, "/search/?q=放映厅", "zh-hans")
     assert "星光放映厅：《我和我的家乡》" in html
     html = get_in(client, "/search/?q=老年助餐", "zh-hans")

@@ -120,6 +120,7 @@ class EventPage(SegmentedText, Page):
         ctx["state"] = self.reservation_state()
         ctx["places_left"] = self.places_left()
         ctx["waitlist_length"] = self.waitlist_length()
+        ctx["series_dates"] = self.series_dates()
         ctx["mine"] = None
         if request.user.is_authenticated:
             mine = self.reservations.filter(user=request.user).exclude(status=Reservation.Status.CANCELLED).first()
@@ -163,6 +164,13 @@ class EventPage(SegmentedText, Page):
 
     def waitlist_length(self):
         return self.reservations.filter(status=Reservation.Status.WAITLISTED).count()
+
+    def series_dates(self, now=None):
+        """The other coming dates of this event's weekly series (none for a single event)."""
+        first = self.repeat_of_id or self.pk
+        dates = (EventPage.objects.live().filter(models.Q(pk=first) | models.Q(repeat_of_id=first))
+                 .exclude(pk=self.pk).filter(end__gte=now or timezone.now()).order_by("start"))
+        return dates if self.repeat_of_id or self.repeat_weeks > 1 else EventPage.objects.none()
 
 
 
