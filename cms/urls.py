@@ -15,4 +15,5 @@ urlpatterns = [
     path("reservations/<int:pk>/cancel/", views.CancelView.as_view(), name="cancel"),
     path("reservations/<int:pk>/calendar.ics", views.ReservationCalendarView.as_view(), name="reservation-ics"),
     path("teams/<int:pk>/join/", views.JoinTeamView.as_view(), name="join-team"),
+    path("teams/requests/<int:pk>/handled/", views.VolunteerRequestHandledView.as_view(), name="request-handled"),
 ]

@@ -173,7 +173,22 @@ class StaffHomeView(LoginRequiredMixin, TemplateView):
         since = timezone.now() - timezone.timedelta(days=7)
         ctx["events"] = (EventPage.objects.filter(community__in=communities, end__gte=since)
                          .select_related("community").order_by("start"))
+        ctx["requests"] = (VolunteerRequest.objects.filter(team__community__in=communities, handled=False)
+                           .select_related("team__community"))
         return ctx
+
+
+class VolunteerRequestHandledView(LoginRequiredMixin, View):
+    """已联系: the community's staff mark a request to join a team as answered (POST)."""
+
+    def post(self, request, pk):
+        volunteer = get_object_or_404(VolunteerRequest.objects.select_related("team__community"), pk=pk)
+        if not is_community_staff(request.user, volunteer.team.community):
+            raise PermissionDenied
+        VolunteerRequest.objects.filter(pk=volunteer.pk).update(handled=True)
+        messages.success(request, _("已标记为联系过：%(name)s（%(team)s）") % {
+            "name": volunteer.name, "team": volunteer.team.name})
+        return redirect("events:staff")
 
 
 class ReservationListView(StaffEventMixin, TemplateView):

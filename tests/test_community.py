@@ -314,3 +314,25 @@ def test_page_search_finds_words_inside_chinese_sentences(client):
     page.add_child(instance=CommunityNewsPage(title="朝阳街社区开展爱心义诊", slug="yizhen", intro="老人们在家门口量血压"))
     assert "朝阳街社区开展爱心义诊" in get_in(client, "/search/?q=义诊", "zh-hans")
     assert "Community pages, villages and events" in get_in(client, "/search/?q=义诊", "en")
+
+
+@pytest.mark.django_db
+def test_community_staff_see_and_answer_requests_to_join_a_team(client):
+    from cms.models import VolunteerRequest, VolunteerTeam
+
+    team = VolunteerTeam.objects.filter(community__slug="chaoyangjie").first()
+    login_client(client, "resident").post(f"/events/teams/{team.pk}/join/", {"name": "陈娜", "mobile": "13805310001",
+                                                                            "note": "周末有空"})
+    request = VolunteerRequest.objects.get(team=team, user__username="resident")
+    staff = login_client(client, "worker")
+    html = staff.get("/events/staff/").content.decode()
+    assert "周末有空" in html and "tel:13805310001" in html
+    staff.post(f"/events/teams/requests/{request.pk}/handled/")
+    request.refresh_from_db()
+    assert request.handled and "周末有空" not in staff.get("/events/staff/").content.decode()
+    # another community's worker cannot see or answer it
+    other = VolunteerRequest.objects.create(team=VolunteerTeam.objects.filter(community__slug="yunhu").first(),
+                                            user=User.objects.get(username="resident"), name="陈娜",
+                                            mobile="13805310001", note="云湖的报名")
+    assert "云湖的报名" not in staff.get("/events/staff/").content.decode()
+    assert staff.post(f"/events/teams/requests/{other.pk}/handled/").status_code == 403

@@ -18,7 +18,7 @@ from django.test import Client, RequestFactory
 from django.urls import URLPattern, URLResolver, get_resolver
 from oscar.core.loading import get_model
 
-from cms.models import EventPage, Reservation, VolunteerTeam
+from cms.models import EventPage, Reservation, VolunteerRequest, VolunteerTeam
 from live.models import HOSTS_GROUP, LineupItem, LiveSession, PriceStatus
 from market.models import Community, Listing, PickupPoint
 from market.shipping.repository import Pickup
@@ -55,6 +55,7 @@ TABLE = [
     ("elder-mode/", "get", "/elder-mode/", expect(NOT_ALLOWED)),
     ("accounts/login/", "get", "/accounts/login/", expect(OK)),
     ("live/", "get", "/live/", expect(OK)),
+    ("search/", "get", "/search/?q=市集", expect(OK)),
     ("live/<int:pk>/", "get", "/live/{live}/", expect(OK)),
     ("live/new/", "get", "/live/new/", signed_in(DENIED, host=OK, host_2=OK, operator=OK)),
     ("live/new/", "post", "/live/new/", signed_in(DENIED, host=OK, host_2=OK, operator=OK)),
@@ -191,6 +192,10 @@ TABLE = [
      signed_in(GONE)),
     ("events/teams/<int:pk>/join/", "post", "/events/teams/{team}/join/", signed_in(DONE)),  # empty: a message
     ("events/teams/<int:pk>/join/", "get", "/events/teams/{team}/join/", signed_in(NOT_ALLOWED)),
+    ("events/teams/requests/<int:pk>/handled/", "post", "/events/teams/requests/{volunteer_request}/handled/",
+     signed_in(DENIED, worker=DONE, editor=DONE, operator=DONE)),
+    ("events/teams/requests/<int:pk>/handled/", "get", "/events/teams/requests/{volunteer_request}/handled/",
+     signed_in(NOT_ALLOWED)),
     # 积分: one's own; 积分登记 for the staff of a community (an empty form: its errors)
     ("points/", "get", "/points/", signed_in(OK)),
     ("points/staff/", "get", "/points/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
@@ -270,6 +275,9 @@ def world(django_db_setup, django_db_blocker):
             "other_event": EventPage.objects.get(community__slug="yunhu", slug="market").pk,
             "reservation": Reservation.objects.filter(event__community__slug="chaoyangjie").first().pk,
             "team": VolunteerTeam.objects.filter(community__slug="chaoyangjie").first().pk,
+            "volunteer_request": VolunteerRequest.objects.create(
+                team=VolunteerTeam.objects.filter(community__slug="chaoyangjie").first(),
+                user=User.objects.get(username="resident"), name="陈娜", mobile="13805310001").pk,
         }
     yield values
     with django_db_blocker.unblock():
