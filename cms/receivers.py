@@ -1,5 +1,5 @@
 """A weekly event series: publishing its first date publishes the others as copies, one week apart;
-a cancelled order gives back the 积分 it was paid with."""
+a cancelled or refunded order gives back the 积分 it was paid with."""
 
 from datetime import timedelta
 
@@ -34,7 +34,7 @@ def publish_series(sender, instance, **kwargs):
 
 @receiver(order_status_changed)
 def return_points(sender, order, old_status, new_status, **kwargs):
-    if new_status == settings.ORDER_STATUS_CANCELLED:
+    if new_status in (settings.ORDER_STATUS_CANCELLED, settings.ORDER_STATUS_REFUNDED):
         from .points import return_for_order
 
         return_for_order(order)

@@ -52,9 +52,27 @@ def test_last_seat_waitlist_cancel_promote_and_check_in(stack):
         staff.fill("#checkin-code", code)
         staff.locator(".handover-form [type='submit']").click()
         expect(staff.locator(".checkin-done")).to_contain_text("胡奶奶 签到成功（1 位）")
+        expect(staff.locator(".checkin-done")).to_contain_text("已为 TA 记上 10 积分")
         staff.fill("#checkin-code", code)
         staff.locator(".handover-form [type='submit']").click()
         expect(staff.locator(".checkin-error")).to_contain_text("不能重复签到")
+
+        # the film night's points are on 胡奶奶's account at once, and she spends them in the shop
+        second.goto(site + "/points/")
+        expect(second.locator(".points-number")).to_contain_text("230")
+        expect(second.locator(".points-history tbody tr").first).to_contain_text("+10")
+        second.goto(site + "/shop/search/?q=生菜")
+        second.locator("form[action*='basket/add'] button").first.click()
+        second.goto(site + "/shop/checkout/delivery/")
+        second.locator(".delivery-form [type='submit']").click()  # her community's point, her name and number
+        expect(second.locator(".points-field")).to_contain_text("你有 230 积分，这张订单最多可用 230 积分")
+        second.locator("input[name=method][value=pay-at-pickup]").check()
+        second.fill("input[name=points]", "230")
+        second.locator("#place-order").click()
+        expect(second.locator("body")).to_contain_text("积分抵扣 230 积分（¥2.30）")
+        expect(second.locator("body")).to_contain_text("¥6.50")
+        second.goto(site + "/points/")
+        expect(second.locator(".points-number")).to_contain_text("0")
         for page in (first, second, staff):
             assert not csp_violations(page)
         browser.close()

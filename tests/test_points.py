@@ -6,10 +6,12 @@ an order with points at checkout (积分兑换 goods in full), points back when 
 order is cancelled.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from oscar.core.loading import get_model
 
 from cms import points
@@ -181,3 +183,44 @@ def test_points_are_never_offered_for_someone_elses_order(client):
     before = points.balance(elder)
     client.post("/shop/checkout/preview/", {"action": "place_order", "points": "100"})
     assert points.balance(elder) == before
+
+
+@pytest.mark.django_db
+def test_with_online_payment_stripe_is_asked_for_what_points_left(client, fake_stripe, django_capture_on_commit_callbacks):
+    from django.test import Client
+
+    from .test_payments import deliver
+
+    user = new_resident("pts_online", "13912340006", balance=1000)
+    client.force_login(user)
+    html = to_preview(client, Product.objects.get(title="大庙屯黄瓜 3斤"), 2)  # ¥31.60
+    assert "在线支付" in html
+    response = client.post("/shop/checkout/preview/", {"action": "place_order", "method": "stripe", "points": "600"})
+    session = list(fake_stripe.sessions.values())[-1]
+    assert response["Location"] == session["url"]
+    order = Order.objects.get(number=session["client_reference_id"])
+    assert session["amount_total"] == 2560  # ¥31.60 less ¥6.00 of points, in fen
+    assert points.balance(user) == 400 and order.status == "待支付"
+    assert "去支付 ¥25.60" in client.get(f"/shop/accounts/orders/{order.number}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert deliver(Client(), fake_stripe.complete(session["id"])).status_code == 200
+    order.refresh_from_db()
+    assert order.status == "待备货"
+    assert {s.source_type.code: s.amount_debited for s in order.sources.all()} == {
+        "points": Decimal("6.00"), "stripe": Decimal("25.60")}
+
+
+@pytest.mark.django_db
+def test_an_unpaid_online_order_released_gives_its_points_back(client, fake_stripe):
+    from market.payments import services
+
+    user = new_resident("pts_release", "13912340007", balance=1000)
+    client.force_login(user)
+    to_preview(client, Product.objects.get(title="大庙屯黄瓜 3斤"), 2)
+    client.post("/shop/checkout/preview/", {"action": "place_order", "method": "stripe", "points": "600"})
+    order = Order.objects.get(user=user)
+    assert points.balance(user) == 400
+    services.release(order.pk, now=timezone.now() + timedelta(days=1))
+    order.refresh_from_db()
+    assert order.status == "已取消" and points.balance(user) == 1000

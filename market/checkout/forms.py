@@ -22,10 +22,10 @@ class PaymentMethodForm(forms.Form):
     points = forms.IntegerField(label=_("用积分抵扣"), required=False, min_value=0,
                                 error_messages={"invalid": _("积分请填整数"), "min_value": _("积分不能是负数")})
 
-    def __init__(self, *args, methods, max_points=0, total=None, **kwargs):
+    def __init__(self, *args, methods, max_points=0, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["method"].choices = [(method, PAYMENT_LABELS[method]) for method in methods]
-        self.max_points, self.total = max_points, total
+        self.max_points = max_points
         self.fields["points"].max_value = max_points
         self.fields["points"].widget.attrs.update(max=max_points, min=0, inputmode="numeric")
 
@@ -35,14 +35,6 @@ class PaymentMethodForm(forms.Form):
             raise forms.ValidationError(_("这张订单最多可用 %(n)d 积分") % {"n": self.max_points}, code="max")
         return points
 
-    def clean(self):
-        data = super().clean()
-        from cms.points import value
-
-        points = data.get("points") or 0
-        if points and data.get("method") == ONLINE and self.total is not None and value(points) < self.total:
-            self.add_error("points", _("积分抵扣后剩下的钱请选“到店付款”；在线支付暂时不能和积分一起用"))
-        return data
 
 
 def mainland_mobile(value):

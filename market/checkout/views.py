@@ -171,9 +171,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return 0 if self.assisting() else max_points(self.request.user, self.request.basket)
 
     def payment_form(self, data=None, **kwargs):
-        total = self.build_submission()["order_total"].incl_tax
-        return PaymentMethodForm(data, methods=self.payment_methods(), max_points=self.max_points(), total=total,
-                                 **kwargs)
+        return PaymentMethodForm(data, methods=self.payment_methods(), max_points=self.max_points(), **kwargs)
 
     def payment_methods(self):
         pickup = getattr(self.get_shipping_method(self.request.basket), "point", None) is not None

@@ -32,8 +32,12 @@ def fen(amount):
 
 
 def line_items(order):
-    """The order's lines, shipping and discounts as Checkout line items that add up to its total."""
+    """The order's lines, shipping and discounts as Checkout line items that add up to what is paid
+    online (one item for the whole order when part of it was paid with 积分 or a discount does not split)."""
+    from .services import online_amount
+
     currency = settings.PAYMENT_CURRENCY
+    due = fen(online_amount(order))
     items = []
     for line in order.lines.all():
         total = fen(line.line_price_incl_tax)
@@ -45,9 +49,8 @@ def line_items(order):
         items.append({"quantity": 1, "price_data": {
             "currency": currency, "unit_amount": fen(order.shipping_incl_tax),
             "product_data": {"name": str(translation.gettext("运费"))}}})
-    if sum(item["quantity"] * item["price_data"]["unit_amount"] for item in items) != fen(order.total_incl_tax):
-        # a discount Oscar keeps off the lines: one item for the whole order
-        items = [{"quantity": 1, "price_data": {"currency": currency, "unit_amount": fen(order.total_incl_tax),
+    if sum(item["quantity"] * item["price_data"]["unit_amount"] for item in items) != due:
+        items = [{"quantity": 1, "price_data": {"currency": currency, "unit_amount": due,
                                                 "product_data": {"name": f"订单 {order.number}"}}}]
     return items
 

@@ -48,6 +48,13 @@ def online_source(order):
     return order.sources.filter(source_type__code=ONLINE).first()
 
 
+def online_amount(order):
+    """What the buyer pays on Stripe: the order's total less any part paid with 积分."""
+    from cms.points import still_to_pay
+
+    return still_to_pay(order)
+
+
 def awaiting(order):
     return order.status == settings.ORDER_STATUS_AWAITING_PAYMENT
 
@@ -107,9 +114,10 @@ def record_paid(attempt, amount, currency, payment_intent, event_id=""):
     attempt.refresh_from_db()
     if attempt.status == CheckoutAttempt.Status.PAID:
         return False
-    if currency != settings.PAYMENT_CURRENCY or amount != gateway.fen(order.total_incl_tax) or amount != attempt.amount:
+    due = online_amount(order)
+    if currency != settings.PAYMENT_CURRENCY or amount != gateway.fen(due) or amount != attempt.amount:
         flag(order, PaymentIssue.Kind.AMOUNT_MISMATCH,
-             f"Stripe {amount / 100:.2f} {currency.upper()}，订单 {order.total_incl_tax} {settings.PAYMENT_CURRENCY.upper()}",
+             f"Stripe {amount / 100:.2f} {currency.upper()}，应付 {due} {settings.PAYMENT_CURRENCY.upper()}",
              event_id)
         return False
     already_paid = order.checkout_attempts.filter(status=CheckoutAttempt.Status.PAID).exists()
@@ -123,11 +131,11 @@ def record_paid(attempt, amount, currency, payment_intent, event_id=""):
              f"{order.status}：{attempt.session_id} / {payment_intent}", event_id)
         return False
     source = online_source(order) or Source.objects.create(
-        order=order, source_type=source_type(), currency=order.currency, amount_allocated=order.total_incl_tax)
-    source.debit(order.total_incl_tax, reference=payment_intent)
+        order=order, source_type=source_type(), currency=order.currency, amount_allocated=due)
+    source.debit(due, reference=payment_intent)
     paid = PaymentEventType.objects.get_or_create(code="paid", defaults={"name": "已支付"})[0]
     EventHandler(None).create_payment_event(
-        order, paid, order.total_incl_tax, reference=payment_intent,
+        order, paid, due, reference=payment_intent,
         lines=list(order.lines.all()), line_quantities=[line.quantity for line in order.lines.all()])
     placed(order)
     transaction.on_commit(lambda: tell_buyer_paid(order.pk))

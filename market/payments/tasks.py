@@ -30,9 +30,9 @@ def notify_paid(order_pk):
     subject = _("订单 %(number)s 已支付") % {"number": order.number}
     Dispatcher().notify_user(order.user, subject, body=format_html(
         _("我们已收到你的付款 ¥{amount}，订单开始备货。<a href=\"{url}\">查看订单</a>"),
-        amount=order.total_incl_tax, url=url))
+        amount=services.online_amount(order), url=url))
     if order.user.email:
-        send_mail(subject, _("我们已收到你的付款 ¥%(amount)s，订单开始备货。查看订单：") % {"amount": order.total_incl_tax}
+        send_mail(subject, _("我们已收到你的付款 ¥%(amount)s，订单开始备货。查看订单：") % {"amount": services.online_amount(order)}
                   + settings.SITE_URL.rstrip("/") + url, settings.DEFAULT_FROM_EMAIL, [order.user.email],
                   fail_silently=True)
     return True

@@ -32,6 +32,7 @@ def order_payment(order):
         "can_pay": awaiting and state in ("awaiting", "failed"),
         "deadline": timezone.localtime(services.deadline(order)) if awaiting else None,
         "refunds": refunds,
+        "amount": services.online_amount(order),
     }
 
 
