@@ -130,9 +130,11 @@ class EventPage(SegmentedText, Page):
 
                 ctx["mine_qr"] = qr_data_uri(mine.code, box_size=5)
             if "form" not in ctx:
+                from live.services import display_name
+
                 resident = getattr(request.user, "resident", None)
                 ctx["form"] = ReservationForm(event=self, initial={
-                    "name": request.user.get_full_name() or "",
+                    "name": display_name(request.user) or "",
                     "mobile": getattr(resident, "mobile", "") if resident else "",
                     "places": 1})
         return ctx
