@@ -9,7 +9,6 @@ is the shop price.
 """
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.apps.partner import strategy
 from oscar.apps.partner.availability import StockRequired
@@ -57,41 +56,17 @@ class LiveStrategy(strategy.Default):
         super().__init__(request)
         if user is not None and user.is_authenticated:
             self.user = user
-        self._open_purchases = None
+        self._live_terms = None
 
     def live_terms(self, product):
         """(price, claimed units or None) from this user's open live purchases of the product, or None."""
         if self.user is None or product.pk is None:
             return None
-        if self._open_purchases is None:
-            # one query per request, however many products the page prices (usually none match)
-            from live.models import LivePurchase
+        if self._live_terms is None:
+            from live.shop import price_terms  # the live app's one function for the shop
 
-            self._open_purchases = {}
-            for purchase in (LivePurchase.objects.filter(user=self.user, order__isnull=True)
-                             .select_related("flash", "session").order_by("-created")):
-                self._open_purchases.setdefault(purchase.product_id, []).append(purchase)
-        purchases = self._open_purchases.get(product.pk)
-        return self._terms(product, purchases) if purchases else None
-
-    def _terms(self, product, purchases):
-        from live.models import LineupItem, LiveSession
-
-        now = timezone.now()
-        for purchase in purchases:  # newest first
-            if purchase.flash_id and purchase.flash.holds_price(now):
-                claimed = sum(p.quantity for p in purchases if p.flash_id == purchase.flash_id)
-                return purchase.price, claimed
-            if purchase.session.status != LiveSession.Status.LIVE:
-                continue
-            # live-price units (or a flash sale's, once it is over, at the live price): as many as were taken
-            claimed = sum(p.quantity for p in purchases if p.session_id == purchase.session_id)
-            if not purchase.flash_id:
-                return purchase.price, claimed
-            item = LineupItem.objects.filter(session_id=purchase.session_id, product=product).first()
-            if item and item.effective_live_price is not None:
-                return item.effective_live_price, claimed
-        return None
+            self._live_terms = price_terms(self.user)
+        return self._live_terms(product)
 
     def pricing_policy(self, product, stockrecord):
         terms = self.live_terms(product)
