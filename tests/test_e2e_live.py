@@ -101,7 +101,7 @@ def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
             expect(room.locator('[data-role="reconnecting"]')).to_have_text("主播网络波动，正在重连…")
             room.fill("#chat-input", "主播网卡了？")
             room.press("#chat-input", "Enter")
-            expect(console.locator('[data-role="chat"] li').last).to_contain_text("主播网卡了？")
+            expect(console.locator('[data-role="chat"] li').last).to_contain_text("主播网卡了？", timeout=15000)
             # the same key again within the grace: the same session, and the player picks it up without a reload
             played = room.evaluate("document.querySelector('video[data-role=video]').currentTime")
             encoder = push(f"{stack['rtmp']}/{key}")
