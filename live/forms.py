@@ -12,6 +12,15 @@ from .models import LineupItem, LiveSession
 Product = get_model("catalogue", "Product")
 
 
+def styled(form):
+    """The site's look for every input (Bootstrap's form-control), checkboxes aside."""
+    for field in form.fields.values():
+        if not isinstance(field.widget, (forms.CheckboxInput, forms.ClearableFileInput)):
+            field.widget.attrs.setdefault("class", "form-control")
+        if isinstance(field.widget, forms.ClearableFileInput):
+            field.widget.attrs.setdefault("class", "form-control-file")
+
+
 class LiveSessionForm(forms.ModelForm):
     """A host schedules a session: title, cover, community (one of theirs), village, start."""
 
@@ -31,6 +40,7 @@ class LiveSessionForm(forms.ModelForm):
         self.fields["community"].empty_label = None
         self.fields["scheduled_start"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
         self.fields["cover"].help_text = _("JPG 或 PNG 图片，用作直播封面")
+        styled(self)
 
 
 class LineupItemForm(forms.ModelForm):
@@ -41,6 +51,9 @@ class LineupItemForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.browsable().order_by("title")
+        self.fields["position"].widget.attrs.update(inputmode="numeric", min=1)
+        self.fields["live_price"].widget.attrs.update(inputmode="decimal", step="0.01", min="0.01")
+        styled(self)
 
     def clean_live_price(self):
         price = self.cleaned_data.get("live_price")

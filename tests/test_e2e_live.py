@@ -5,7 +5,7 @@ played by hls.js in Debian's Chromium, two browsers (the host's console and a
 resident's room), a flash sale bought through Oscar's checkout.
 """
 
-from .e2e import CHROMIUM, RECORD_CSP, csp_violations, log_in, push, wait_for
+from .e2e import CHROMIUM, CHROMIUM_ARGS, RECORD_CSP, csp_violations, log_in, push, wait_for
 
 def test_a_whole_live_sale_from_rtmp_to_order_notice(stack):
     from playwright.sync_api import expect, sync_playwright
@@ -156,3 +156,37 @@ def test_pages_dashboard_and_wagtail_admin_run_with_no_csp_violation(stack):
             context.close()
         browser.close()
     assert seen == [], seen
+
+
+def test_on_a_phone_the_chat_box_stays_on_screen_and_the_schedule_form_fits(stack):
+    """390 px, standard and 长辈版: the chat input is on screen beside the video with 发送 on one line;
+    the host's scheduling form, lineup included, is no wider than the phone."""
+    from playwright.sync_api import sync_playwright
+
+    site = stack["site"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for elder in (False, True):
+            _ctx, room = log_in(browser, site, "resident")
+            room.set_viewport_size({"width": 390, "height": 844})
+            if elder:
+                room.context.add_cookies([{"name": "elder_mode", "value": "1", "url": site}])
+            room.goto(site + "/live/")
+            room.click("text=普罗旺斯西红柿采摘季")
+            box = room.locator("#chat-input").bounding_box()
+            send = room.locator(".chat-form button").bounding_box()
+            video = room.locator(".player-box").bounding_box()
+            assert box["y"] + box["height"] <= 844 and video["y"] < 844, (box, video)
+            assert send["height"] <= box["height"] + 1, "发送 wraps onto two lines"
+            room.fill("#chat-input", "西红柿甜不甜？")
+            room.press("#chat-input", "Enter")
+            room.locator('.chat-list li', has_text="西红柿甜不甜？").wait_for()
+            _ctx, host = log_in(browser, site, "host")
+            host.set_viewport_size({"width": 390, "height": 844})
+            if elder:
+                host.context.add_cookies([{"name": "elder_mode", "value": "1", "url": site}])
+            host.goto(site + "/live/new/")
+            assert host.evaluate("document.documentElement.scrollWidth") <= 390
+            for page in (room, host):
+                assert not csp_violations(page)
+        browser.close()
