@@ -43,14 +43,14 @@ def wait_for(check, what, timeout=60):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def e2e_database_url(work):
+def e2e_database_url(work, suffix="e2e"):
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
-        return f"sqlite:///{work / 'e2e.sqlite3'}"
+        return f"sqlite:///{work / (suffix + '.sqlite3')}"
     import psycopg
 
     base, _, name = url.rpartition("/")
-    e2e_name = f"{name or 'gongfu'}_e2e"
+    e2e_name = f"{name or 'gongfu'}_{suffix}"
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{e2e_name}"')
