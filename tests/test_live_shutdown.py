@@ -46,19 +46,23 @@ def session_cookie(site):
     return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
-async def like(site, session_id, cookie, frames):
-    """Send likes in the room and wait until the server has taken them; return the count hello showed."""
+async def like_then_stop(site, session_id, cookie, server, database):
+    """Like in the room, wait until the server has taken the likes, check they are not written yet,
+    then stop the server while the socket is still open; return the count hello showed."""
     import websockets
 
     url = site.replace("http", "ws") + f"/ws/live/{session_id}/"
     async with websockets.connect(url, additional_headers={"Cookie": cookie, "Origin": site}) as ws:
         hello = json.loads(await ws.recv())
         assert hello["type"] == "hello" and hello["you"]["user"] == "陈娜"
-        for _n in range(frames):
+        for _n in range(3):
             await ws.send(json.dumps({"type": "like", "count": 5}))
         await ws.send(json.dumps({"type": "ping"}))
         while json.loads(await ws.recv())["type"] != "pong":  # frames are handled in order
             pass
+        assert query(database, "SELECT likes FROM live_livesession WHERE title = %s")[0] == hello["likes"]
+        server.send_signal(signal.SIGTERM)
+        await ws.wait_closed()  # the server closes it as it shuts down
         return hello["likes"]
 
 
@@ -79,9 +83,7 @@ def test_likes_counted_between_ticks_are_written_when_the_server_stops(tmp_path)
                                "--port", str(port), "--lifespan", "off"], cwd=ROOT, env=env, stdout=log, stderr=log)
     try:
         wait_for(lambda: urllib.request.urlopen(site + "/live/", timeout=5).status == 200, "the site")
-        assert asyncio.run(like(site, session_id, session_cookie(site), frames=3)) == before
-        assert query(database, "SELECT likes FROM live_livesession WHERE title = %s")[0] == before  # in memory
-        server.send_signal(signal.SIGTERM)
+        assert asyncio.run(like_then_stop(site, session_id, session_cookie(site), server, database)) == before
         server.wait(timeout=30)  # Uvicorn shuts down gracefully, then re-raises the signal (exit -15)
     finally:
         if server.poll() is None:
