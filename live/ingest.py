@@ -161,14 +161,33 @@ def save_replay_in_thread(session_id, flv):
         connections.close_all()  # this thread's own database connection
 
 
+def pieces(session):
+    """The session's recording, oldest piece first: nginx-rtmp starts a new file at every publish,
+    so a host who reconnected left several."""
+    root = Path(settings.LIVE_RECORDINGS_ROOT)
+    found = [path for path in root.glob(f"{session.stream_name}*.flv") if recorded_for(session, path)]
+    return sorted(found, key=lambda path: (int(path.stem.rpartition("-")[2]) if path.stem.count("-") > 1 else 0,
+                                           path.name))
+
+
 def save_replay(session_id, flv):
+    """Remux the recording into the session's MP4 replay, its pieces joined in order (no re-encoding)."""
     mp4 = flv.with_suffix(".mp4")
+    listing = flv.with_suffix(".txt")
     try:
-        subprocess.run(["ffmpeg", "-y", "-v", "error", "-i", str(flv), "-c", "copy",
-                        "-movflags", "+faststart", str(mp4)], check=True, timeout=3600)
         session = LiveSession.objects.get(pk=session_id)
+        parts = pieces(session) or [flv]
+        if len(parts) == 1:
+            source = ["-i", str(parts[0])]
+        else:  # ffmpeg's concat demuxer: one list of files, their timestamps carried on
+            listing.write_text("".join(f"file '{part.resolve()}'\n" for part in parts))
+            source = ["-f", "concat", "-safe", "0", "-i", str(listing)]
+        subprocess.run(["ffmpeg", "-y", "-v", "error", *source, "-c", "copy", "-movflags", "+faststart", str(mp4)],
+                       check=True, timeout=3600)
         with mp4.open("rb") as stream:
             session.replay.save(f"session-{session_id}.mp4", File(stream), save=True)
         mp4.unlink()
     except (OSError, subprocess.SubprocessError, LiveSession.DoesNotExist):
         logger.exception("could not keep the replay of live session %s from %s", session_id, flv)
+    finally:
+        listing.unlink(missing_ok=True)

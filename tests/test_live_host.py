@@ -209,3 +209,29 @@ def test_viewers_play_hls_by_session_id_and_never_see_the_stream_key(client, tmp
     assert response["Cache-Control"] == "no-cache"
     assert client.get("/hls/").status_code == 404
     assert client.get(f"/hls/session-{live.pk}/").status_code == 404  # no folder listings
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_recording_cut_by_reconnects_becomes_one_replay(tmp_path, settings):
+    """Each publish leaves a piece (nginx-rtmp's record_unique): the replay joins them in order, no re-encoding."""
+    from datetime import datetime, timezone as dt_timezone
+
+    from live import ingest
+
+    settings.LIVE_RECORDINGS_ROOT = tmp_path
+    session = LiveSession.objects.get(status="ended")
+    session.started_at = datetime.fromtimestamp(1700000000, tz=dt_timezone.utc)
+    session.save(update_fields=["started_at"])
+    pieces = []
+    for offset, seconds in ((0, 2), (90, 1)):  # before and after the phone dropped the stream
+        piece = tmp_path / f"session-{session.pk}-{1700000000 + offset}.flv"
+        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc=size=160x90:rate=10", "-t",
+                        str(seconds), "-c:v", "libx264", "-f", "flv", str(piece)], check=True, timeout=60)
+        pieces.append(piece)
+    (tmp_path / f"session-{session.pk}-1600000000.flv").write_bytes(b"")  # older than the session: not its own
+    ingest.save_replay(session.pk, pieces[-1])
+    session.refresh_from_db()
+    probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                            session.replay.path], capture_output=True, text=True, check=True, timeout=60)
+    assert 2.7 <= float(probe.stdout) <= 3.3, probe.stdout  # 2 s + 1 s
+    assert not list(tmp_path.glob("*.txt")) and not list(tmp_path.glob("*.mp4"))
