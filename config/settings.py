@@ -469,6 +469,7 @@ LOGGING = {
 # --- Live rooms (see live/fanout.py) ---------------------------------------------
 LIVE_STATS_INTERVAL = float(os.environ.get("LIVE_STATS_INTERVAL", 2.0))  # seconds between `stats`
 LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most one frame per socket per window
+LIVE_SEND_TIMEOUT = float(os.environ.get("LIVE_SEND_TIMEOUT", 2.0))  # a socket slower than this is dropped
 LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
 LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once
 LIVE_LIKES_PER_SECOND = int(os.environ.get("LIVE_LIKES_PER_SECOND", 20))  # per user, the rest are refused

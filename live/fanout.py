@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 
 # Events only the host, moderators and staff receive (the console's business figures).
 STAFF_ONLY = {"figures"}
+CLOSE_TOO_SLOW = 4408  # a viewer dropped for not keeping up with the room (it reconnects)
 
 
 def room_group(session_id):
@@ -171,14 +172,39 @@ class RoomHub:
             except (TypeError, ValueError, KeyError):
                 logger.exception("live room %s: dropped events that cannot be encoded", self.session_id)
                 continue
-            for socket in list(self.sockets):
-                frame = frames[socket.is_staff]
-                if not frame:
-                    continue
-                try:
-                    await socket.send(text_data=frame)
-                except Exception:  # a socket that went away mid-write leaves on its own
-                    logger.debug("could not write to a viewer's socket", exc_info=True)
+            await self.write(frames)
+
+    async def write(self, frames):
+        """Write a frame to every local socket. A write normally completes at once; one that waits
+        longer than LIVE_SEND_TIMEOUT (a viewer whose connection cannot take more) is given up, its
+        socket dropped from the room and closed — it reconnects and gets the history — so one slow
+        viewer never holds up the others. One timer for the whole pass, moved on as it goes."""
+        loop = asyncio.get_running_loop()
+        limit = settings.LIVE_SEND_TIMEOUT
+        sockets = [socket for socket in self.sockets if frames[socket.is_staff]]
+        done = 0
+        while done < len(sockets):
+            try:
+                async with asyncio.timeout(limit) as timer:
+                    while done < len(sockets):
+                        socket = sockets[done]
+                        if timer.when() - loop.time() < limit / 2:
+                            timer.reschedule(loop.time() + limit)
+                        try:
+                            await socket.send(text_data=frames[socket.is_staff])
+                        except Exception:  # a socket that went away mid-write leaves on its own
+                            logger.debug("could not write to a viewer's socket", exc_info=True)
+                        done += 1
+            except TimeoutError:
+                self.drop(sockets[done])
+                done += 1
+
+    def drop(self, socket):
+        """A viewer too slow to keep up: out of the room's sockets now, closed in the background."""
+        self.sockets.discard(socket)
+        logger.info("live room %s: dropped a viewer that could not keep up", self.session_id)
+        close = asyncio.ensure_future(socket.close(code=CLOSE_TOO_SLOW))
+        close.add_done_callback(lambda task: task.cancelled() or task.exception())
 
     async def tick(self):
         """Every interval: store likes, tell the other hubs our count, send ``stats`` if they changed."""

@@ -5,6 +5,7 @@ could not start is forgotten so the next viewer gets a fresh one, and the
 go-live reminders go out from the worker, off nginx's callback.
 """
 
+import asyncio
 from decimal import Decimal
 
 import pytest
@@ -102,3 +103,42 @@ def test_go_live_reminders_for_2000_subscribers_leave_nginxs_callback_to_the_wor
     call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
     assert Notification.objects.filter(recipient__username__startswith="fan", subject__contains=session.title) \
         .count() == 2000
+
+
+class Viewer:
+    """A socket of this process's hub: one that takes frames, or one whose connection is stuck."""
+
+    is_staff = False
+
+    def __init__(self, stuck=False):
+        self.stuck, self.frames, self.closed_with = stuck, [], None
+
+    async def send(self, text_data):
+        if self.stuck:
+            await asyncio.Event().wait()  # its TCP buffer is full: the write never completes
+        self.frames.append(text_data)
+
+    async def close(self, code=None):
+        self.closed_with = code
+
+
+async def test_a_viewer_who_cannot_keep_up_is_dropped_and_holds_up_nobody(room, settings):
+    settings.LIVE_SEND_TIMEOUT = 0.3
+    hub = fanout.RoomHub(room["session"].pk)
+    await hub.ready
+    stuck, others = Viewer(stuck=True), [Viewer() for _ in range(50)]
+    hub.sockets.update([stuck, *others])
+    started = asyncio.get_running_loop().time()
+    hub.push({"type": "announce", "text": "今天的西红柿很甜"})
+    while not all(viewer.frames for viewer in others):
+        assert asyncio.get_running_loop().time() - started < 2, "the stuck viewer held up the room"
+        await asyncio.sleep(0.02)
+    while stuck.closed_with is None:
+        await asyncio.sleep(0.02)
+    assert stuck not in hub.sockets and stuck.closed_with == fanout.CLOSE_TOO_SLOW  # it reconnects
+    started = asyncio.get_running_loop().time()
+    hub.push({"type": "announce", "text": "秒杀马上开始"})
+    while not all(len(viewer.frames) == 2 for viewer in others):
+        await asyncio.sleep(0.01)
+    assert asyncio.get_running_loop().time() - started < 0.25  # the next frame waits for nobody
+    await hub.stop()
