@@ -98,6 +98,8 @@ def project_env(work, redis_url):
         DATABASE_URL=os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{work / 'bench.sqlite3'}"),
         MEDIA_ROOT=str(work / "media"),
         LIVE_CHAT_RATE="1", LIVE_CHAT_BURST="3",
+        # every viewer of the load generator comes from 127.0.0.1: lift the per-address cap (20 per process)
+        LIVE_MAX_SOCKETS_PER_ADDRESS="1000000",
     )
     return env
 
