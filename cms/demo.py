@@ -140,7 +140,8 @@ def _events(page, community, now, residents):
     people = residents.get(community.pk, [])
     past = made["market-last"]
     for i, user in enumerate(people):  # last week's market: everyone came but the last
-        r = Reservation.objects.create(event=past, user=user, name=f"{user.last_name}{user.first_name}", mobile=f"1380531{i:04d}",
+        r = Reservation.objects.create(event=past, user=user, name=f"{user.last_name}{user.first_name}",
+                                       mobile=f"1380531{i:04d}",
                                        places=1, status=Reservation.Status.CONFIRMED,
                                        created_at=past.start - timedelta(days=2))
         if i < len(people) - 1:
@@ -149,7 +150,8 @@ def _events(page, community, now, residents):
     cinema = made["cinema"]
     wanted = [2, 1] if community.slug == "chaoyangjie" else [2, 2, 1, 1]
     for i, (user, places) in enumerate(zip(people, wanted)):
-        Reservation.objects.create(event=cinema, user=user, name=f"{user.last_name}{user.first_name}", mobile=f"1390531{i:04d}",
+        Reservation.objects.create(event=cinema, user=user, name=f"{user.last_name}{user.first_name}",
+                                   mobile=f"1390531{i:04d}",
                                    places=places,
                                    status=Reservation.Status.CONFIRMED if i < 2 else Reservation.Status.WAITLISTED,
                                    created_at=now - timedelta(hours=10 - i))

@@ -5,7 +5,6 @@ and a community's hosts (who also join the hosts group, which host rights
 need).
 """
 
-import re
 from decimal import Decimal
 
 from django import forms
@@ -150,9 +149,10 @@ class PointsForm(forms.Form):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
 
     def clean_mobile(self):
+        from market.checkout.forms import mainland_mobile
         from market.models import Resident
 
-        digits = re.sub(r"[\s-]", "", self.cleaned_data["mobile"]).removeprefix("+86")
+        digits = mainland_mobile(self.cleaned_data["mobile"])  # "请填写 11 位手机号" for anything else
         found = list(Resident.objects.filter(mobile=digits, community__in=self.communities)
                      .select_related("user", "community")[:2])
         if len(found) != 1:

@@ -25,8 +25,12 @@ Reason = PointsEntry.Reason
 FEN = Decimal("0.01")
 
 
+def total(entries):
+    return entries.aggregate(total=Sum("amount"))["total"] or 0
+
+
 def balance(user):
-    return PointsEntry.objects.filter(user=user).aggregate(total=Sum("amount"))["total"] or 0
+    return total(PointsEntry.objects.filter(user=user))
 
 
 def value(points):
@@ -46,7 +50,7 @@ def _lock(user_id):
 def _take(user_id, points, **entry):
     """Write a negative entry if the balance covers it (the caller is inside a transaction)."""
     _lock(user_id)
-    have = PointsEntry.objects.filter(user_id=user_id).aggregate(total=Sum("amount"))["total"] or 0
+    have = total(PointsEntry.objects.filter(user_id=user_id))
     if have < points:
         raise Refused(_("积分不够：现有 %(have)d 积分，需要 %(need)d 积分") % {"have": have, "need": points})
     return PointsEntry.objects.create(user_id=user_id, amount=-points, **entry)
@@ -96,8 +100,7 @@ def return_for_order(order):
         return None
     with transaction.atomic():
         _lock(order.user_id)
-        held = -(PointsEntry.objects.filter(user_id=order.user_id, order_number=order.number)
-                 .aggregate(total=Sum("amount"))["total"] or 0)
+        held = -total(PointsEntry.objects.filter(user_id=order.user_id, order_number=order.number))
         if held <= 0:
             return None
         return PointsEntry.objects.create(user_id=order.user_id, amount=held, reason=Reason.RETURNED,

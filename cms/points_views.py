@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from live.services import display_name
+
 from . import points
 from .forms import PointsForm
 from .models import PointsEntry
@@ -31,8 +33,9 @@ class MyPointsView(LoginRequiredMixin, TemplateView):
         entries = (PointsEntry.objects.filter(user=self.request.user)
                    .select_related("reservation__event", "community"))
         page = Paginator(entries, 20).get_page(self.request.GET.get("page"))
-        ctx.update(balance=points.balance(self.request.user), page_obj=page, entries=page.object_list,
-                   worth=points.value(points.balance(self.request.user)), active_tab="points",
+        balance = points.balance(self.request.user)
+        ctx.update(balance=balance, page_obj=page, entries=page.object_list,
+                   worth=points.value(balance), active_tab="points",
                    per_yuan=settings.POINTS_PER_YUAN, per_hour=settings.POINTS_PER_VOLUNTEER_HOUR,
                    exchange=Category.objects.filter(slug=settings.POINTS_EXCHANGE_CATEGORY_SLUG).first())
         return ctx
@@ -79,6 +82,5 @@ class StaffPointsView(LoginRequiredMixin, TemplateView):
             form.add_error(None, str(refusal))
             return self.render_to_response(self.get_context_data(form=form))
         messages.success(request, _("已为 %(name)s 记 %(amount)+d 积分，现有 %(balance)d 积分") % {
-            "name": f"{resident.user.last_name}{resident.user.first_name}" or resident.user.username, "amount": entry.amount,
-            "balance": points.balance(resident.user)})
+            "name": display_name(resident.user), "amount": entry.amount, "balance": points.balance(resident.user)})
         return redirect("points:staff")

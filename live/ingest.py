@@ -143,15 +143,22 @@ def on_record_done(request):
     return HttpResponse("ok")
 
 
-def recorded_for(session, path):
+def piece_time(session, path):
     """nginx-rtmp names a recording after the (renamed) stream: session-<id>[-<unix time>].flv.
 
-    Only such a file of this session, recorded after it went live, may become its replay.
+    The piece's start (0 without one) if it is such a file of this session, recorded after it
+    went live; None for any other file.
     """
     match = re.fullmatch(rf"{re.escape(session.stream_name)}(?:-(\d+))?\.flv", path.name)
     if match is None or session.started_at is None:
-        return False
-    return match.group(1) is None or int(match.group(1)) >= int(session.started_at.timestamp()) - 60
+        return None
+    when = int(match.group(1) or 0)
+    return None if match.group(1) and when < int(session.started_at.timestamp()) - 60 else when
+
+
+def recorded_for(session, path):
+    """Only a recording of this session, made after it went live, may become its replay."""
+    return piece_time(session, path) is not None
 
 
 def save_replay_in_thread(session_id, flv):
@@ -165,9 +172,9 @@ def pieces(session):
     """The session's recording, oldest piece first: nginx-rtmp starts a new file at every publish,
     so a host who reconnected left several."""
     root = Path(settings.LIVE_RECORDINGS_ROOT)
-    found = [path for path in root.glob(f"{session.stream_name}*.flv") if recorded_for(session, path)]
-    return sorted(found, key=lambda path: (int(path.stem.rpartition("-")[2]) if path.stem.count("-") > 1 else 0,
-                                           path.name))
+    timed = [(when, path) for path in root.glob(f"{session.stream_name}*.flv")
+             if (when := piece_time(session, path)) is not None]
+    return [path for _when, path in sorted(timed)]
 
 
 def save_replay(session_id, flv):

@@ -73,6 +73,8 @@ def test_staff_confirm_volunteer_hours_for_their_own_communitys_residents_only(c
     entry = PointsEntry.objects.filter(user=elder).first()
     assert entry.reason == "volunteer" and entry.hours == Decimal("1.5") and entry.created_by.username == "worker"
 
+    html = staff.post("/points/staff/", {"kind": "volunteer", "mobile": "12345", "hours": "1"}).content.decode()
+    assert "请填写 11 位手机号" in html and 'value="12345"' in html
     # a resident of another community is not found by this worker
     new_resident("pts_yunhu", "13912340002", community="yunhu")
     html = staff.post("/points/staff/", {"kind": "volunteer", "mobile": "13912340002", "hours": "2"}).content.decode()

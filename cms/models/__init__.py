@@ -1,4 +1,5 @@
-"""The models of 社区家园: pages (``pages``), events and reservations (``events``), the directory (``directory``), 积分 (``points``)."""
+"""The models of 社区家园: pages (``pages``), events and reservations (``events``), the directory
+(``directory``), 积分 (``points``)."""
 
 from .directory import CommunityService, VolunteerRequest, VolunteerTeam  # noqa: F401
 from .events import EventPage, Reservation  # noqa: F401

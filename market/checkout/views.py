@@ -165,6 +165,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         """The method comes with the preview's form (see handle_place_order_submission)."""
 
     points_used = 0
+    paid_in_full = False  # by points: nothing left for Stripe or the counter
 
     def max_points(self):
         """积分 the buyer may use here: their own, never a resident's during 代下单."""
@@ -213,7 +214,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return super().handle_place_order_submission(request)
 
     def paying_online(self):
-        return self.checkout_session.payment_method() == ONLINE and not getattr(self, "paid_in_full", False)
+        return self.checkout_session.payment_method() == ONLINE and not self.paid_in_full
 
     def get(self, request, *args, **kwargs):
         if not self.preview:
@@ -295,8 +296,8 @@ class PaymentDetailsView(views.PaymentDetailsView):
         methods = self.payment_methods()
         chosen = self.checkout_session.payment_method()
         ctx["online_offered"] = ONLINE in methods
-        ctx.setdefault("payment_form", self.payment_form(
-            initial={"method": chosen if chosen in methods else methods[0]}))
+        if "payment_form" not in ctx:
+            ctx["payment_form"] = self.payment_form(initial={"method": chosen if chosen in methods else methods[0]})
         if self.request.user.is_authenticated and not ctx["assisting"]:
             ctx["points_balance"] = ledger.balance(self.request.user)
             ctx["points_max"] = ctx["payment_form"].max_points
