@@ -4,12 +4,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.search import SearchView
+from config.media import serve_media
 from live import views as live_views
 from market.payments.views import RefundView
 from market.views import ElderModeView, TraceView
@@ -42,7 +42,7 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve,
+    urlpatterns += [re_path(r"^%s(?P<path>.*)$" % settings.MEDIA_URL.lstrip("/"), serve_media,
                             {"document_root": settings.MEDIA_ROOT})]
     # HLS from nginx-rtmp (make ingest); in production the front web server serves this folder
     urlpatterns += [re_path(r"^%s(?P<path>.+)$" % settings.LIVE_HLS_URL.lstrip("/"), live_views.hls)]

@@ -171,10 +171,27 @@ def save_replay_in_thread(session_id, flv):
 def pieces(session):
     """The session's recording, oldest piece first: nginx-rtmp starts a new file at every publish,
     so a host who reconnected left several."""
+    return [path for _when, path in timed_pieces(session)]
+
+
+def timed_pieces(session):
+    """(unix start, path) of each piece, oldest first."""
     root = Path(settings.LIVE_RECORDINGS_ROOT)
-    timed = [(when, path) for path in root.glob(f"{session.stream_name}*.flv")
-             if (when := piece_time(session, path)) is not None]
-    return [path for _when, path in sorted(timed)]
+    return sorted((when, path) for path in root.glob(f"{session.stream_name}*.flv")
+                  if (when := piece_time(session, path)) is not None)
+
+
+def duration(path):
+    """A recording's length in seconds (ffprobe)."""
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+                         check=True, capture_output=True, text=True, timeout=120).stdout
+    return round(float(out.strip()), 2)
+
+
+def replay_pieces(session, timed):
+    """Where each piece sits in the day: [[unix start, seconds], ...], for the replay's clock."""
+    started = session.started_at.timestamp()
+    return [[when or started, duration(path)] for when, path in timed]
 
 
 def save_replay(session_id, flv):
@@ -183,7 +200,9 @@ def save_replay(session_id, flv):
     listing = flv.with_suffix(".txt")
     try:
         session = LiveSession.objects.get(pk=session_id)
-        parts = pieces(session) or [flv]
+        timed = timed_pieces(session) or [(piece_time(session, flv), flv)]
+        parts = [path for _when, path in timed]
+        session.replay_pieces = replay_pieces(session, timed)
         if len(parts) == 1:
             source = ["-i", str(parts[0])]
         else:  # ffmpeg's concat demuxer: one list of files, their timestamps carried on
@@ -192,9 +211,10 @@ def save_replay(session_id, flv):
         subprocess.run(["ffmpeg", "-y", "-v", "error", *source, "-c", "copy", "-movflags", "+faststart", str(mp4)],
                        check=True, timeout=3600)
         with mp4.open("rb") as stream:
-            session.replay.save(f"session-{session_id}.mp4", File(stream), save=True)
+            session.replay.save(f"session-{session_id}.mp4", File(stream), save=False)
+        session.save(update_fields=["replay", "replay_pieces"])
         mp4.unlink()
-    except (OSError, subprocess.SubprocessError, LiveSession.DoesNotExist):
+    except (OSError, ValueError, subprocess.SubprocessError, LiveSession.DoesNotExist):
         logger.exception("could not keep the replay of live session %s from %s", session_id, flv)
     finally:
         listing.unlink(missing_ok=True)

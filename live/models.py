@@ -82,6 +82,8 @@ class LiveSession(models.Model):
     likes = models.PositiveIntegerField(_("点赞数"), default=0)
     cover = models.ImageField(_("封面"), upload_to="live/covers/", blank=True)
     replay = models.FileField(_("回放"), upload_to="live/replays/", blank=True)
+    # the replay's pieces as recorded: [[unix start, seconds], ...], joined without their gaps
+    replay_pieces = models.JSONField(_("回放分段"), default=list, blank=True)
     subscribers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="live_reminders",
         verbose_name=_("开播提醒"),
@@ -296,3 +298,28 @@ class LivePurchase(models.Model):
         verbose_name = _("直播下单")
         verbose_name_plural = _("直播下单")
         indexes = [models.Index(fields=["user", "product", "order"])]
+
+
+class RoomEvent(models.Model):
+    """What the room showed that is not kept elsewhere (pins and announcements), for the replay.
+
+    Chat, flash sales and orders have their own rows with their own times.
+    """
+
+    class Kind(models.TextChoices):
+        PIN = "pin", _("置顶商品")
+        UNPIN = "unpin", _("取消置顶")
+        ANNOUNCE = "announce", _("公告")
+
+    session = models.ForeignKey(LiveSession, on_delete=models.CASCADE, related_name="room_events")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    product = models.ForeignKey("catalogue.Product", on_delete=models.CASCADE, null=True, blank=True,
+                                related_name="+")
+    text = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("直播间记录")
+        verbose_name_plural = _("直播间记录")
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["session", "at"])]

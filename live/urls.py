@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/moderators/", views.moderators, name="moderators"),
     path("<int:pk>/remind/", views.remind, name="remind"),
     path("<int:pk>/buy/", views.buy, name="buy"),
+    path("<int:pk>/replay/add/", views.replay_add, name="replay_add"),
     path("prices/", views.PriceApprovalListView.as_view(), name="prices"),
     path("prices/<int:pk>/", views.decide_price, name="decide_price"),
     path("rtmp/publish/", ingest.on_publish, name="rtmp_publish"),

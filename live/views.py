@@ -10,7 +10,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,7 +23,7 @@ from oscar.core.loading import get_model
 
 from market.cards import card_queryset
 
-from . import fanout, pricing, services
+from . import fanout, pricing, replay, services
 from .forms import LineupFormSet, LiveSessionForm, ModeratorForm
 from .models import HOSTS_GROUP, LiveSession
 
@@ -77,6 +77,9 @@ class LiveSessionDetailView(DetailView):
         ids = list(self.object.lineup.order_by("position").values_list("product_id", flat=True))
         found = {p.pk: p for p in card_queryset(Product.objects.browsable().filter(pk__in=ids))}
         ctx["lineup_products"] = [found[i] for i in dict.fromkeys(ids) if i in found]
+        if self.object.status == LiveSession.Status.ENDED and self.object.replay:
+            ctx["replay_events"] = replay.replay_events(self.object)
+            ctx["chapters"] = [{**c, "label": replay.clock_label(c["t"])} for c in replay.chapters(ctx["replay_events"])]
         return ctx
 
 
@@ -258,6 +261,35 @@ def buy(request, pk):
     if events:
         async_to_sync(fanout.broadcast)(session.pk, *events)
     return redirect("checkout:index")
+
+
+@require_POST
+def replay_add(request, pk):
+    """加入购物车 from a replay: a product the session sold, at today's shop price (Oscar's basket and
+    strategy; live and flash prices ended with the session). JSON for the replay script."""
+    session = get_object_or_404(LiveSession, pk=pk, status=LiveSession.Status.ENDED)
+    Product = get_model("catalogue", "Product")
+    product_id = request.POST.get("product_id", "")
+    product = Product.objects.browsable().filter(
+        pk=int(product_id) if product_id.isdigit() and len(product_id) < 10 else 0,
+        pk__in=session.lineup.values("product_id")).first()
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if product is None:
+        message, ok = _("这件商品已下架或不在本场直播的商品清单里"), False
+    else:
+        info = request.strategy.fetch_for_product(product)
+        quantity = request.basket.line_quantity(product, info.stockrecord) + 1
+        ok, reason = info.availability.is_purchase_permitted(quantity) if info.stockrecord else (False, None)
+        if ok:
+            request.basket.add_product(product, 1)
+            message = _("「%(title)s」已加入购物车") % {"title": product.get_title()}
+        else:
+            message = reason or _("库存不足")
+    if wants_json:
+        return JsonResponse({"ok": ok, "message": str(message), "basket_url": reverse("basket:summary")},
+                            status=200 if ok else 409)
+    (messages.success if ok else messages.error)(request, message)
+    return redirect("basket:summary" if ok else session.get_absolute_url())
 
 
 def safe_next(request, default):

@@ -234,4 +234,7 @@ def test_a_recording_cut_by_reconnects_becomes_one_replay(tmp_path, settings):
     probe = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
                             session.replay.path], capture_output=True, text=True, check=True, timeout=60)
     assert 2.7 <= float(probe.stdout) <= 3.3, probe.stdout  # 2 s + 1 s
+    # where each piece sits in the day, for the replay's clock: chat during the drop shows as piece two begins
+    assert [start for start, _length in session.replay_pieces] == [1700000000, 1700000090]
+    assert [round(length) for _start, length in session.replay_pieces] == [2, 1]
     assert not list(tmp_path.glob("*.txt")) and not list(tmp_path.glob("*.mp4"))

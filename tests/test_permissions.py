@@ -47,7 +47,7 @@ def signed_in(default, anonymous=LOGIN, **roles):
 
 
 # (route as in the URL configuration, method, path template, expected answer per role)
-# {live} the demo's live session, {scheduled} a scheduled one, {pending} a pending live price of
+# {live} the demo's live session, {ended} its ended one (with a replay), {scheduled} a scheduled one, {pending} a pending live price of
 # village A's product, {order} an order with village A's and B's lines.
 TABLE = [
     ("i18n/setlang/", "post", "/i18n/setlang/", expect(DONE)),
@@ -67,6 +67,11 @@ TABLE = [
     ("live/<int:pk>/moderators/", "post", "/live/{live}/moderators/", signed_in(DENIED, host=DONE, operator=DONE)),
     ("live/<int:pk>/remind/", "post", "/live/{scheduled}/remind/", signed_in(DONE)),
     ("live/<int:pk>/buy/", "post", "/live/{live}/buy/", signed_in(DONE)),
+    # 加入购物车 from a replay: anyone (Oscar's baskets are for visitors too), only on an ended session
+    ("live/<int:pk>/replay/add/", "post", "/live/{ended}/replay/add/", expect(DONE)),
+    ("live/<int:pk>/replay/add/", "post", "/live/{live}/replay/add/", expect(GONE)),
+    ("live/<int:pk>/replay/add/", "get", "/live/{ended}/replay/add/", expect(NOT_ALLOWED)),
+    ("live/<int:pk>/", "get", "/live/{ended}/", expect(OK)),
     ("live/prices/", "get", "/live/prices/", signed_in(OK)),
     ("live/prices/<int:pk>/", "post", "/live/prices/{pending}/", signed_in(GONE, secretary_a=DONE)),
     ("live/rtmp/publish/", "post", "/live/rtmp/publish/", expect(DENIED)),
@@ -263,6 +268,7 @@ def world(django_db_setup, django_db_blocker):
             "day": order.delivery.deliver_on.isoformat(), "point": point.pk,
             "other_point": PickupPoint.objects.get(community__slug="yunhu").pk,
             "live": live.pk, "scheduled": LiveSession.objects.filter(status="scheduled").first().pk,
+            "ended": LiveSession.objects.filter(status="ended").first().pk,
             "pending": pending.pk, "order_number": order.number,
             "partner_a": get_model("partner", "Partner").objects.get(code="sangzidian").pk,
             "resident_id": User.objects.get(username="resident").pk,

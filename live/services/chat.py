@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import ChatMessage, LiveSession, Mute
+from ..models import ChatMessage, LiveSession, Mute, RoomEvent
 from .base import (MAX_CHAT_LENGTH, MAX_CLIENT_ID_LENGTH, RoomError, can_chat, can_moderate, display_name,
                    require_host, require_moderator, short_text, whole_number)
 
@@ -95,6 +95,7 @@ def announce(session, user, text):
     require_host(session, user)
     text = None if text in (None, "") else short_text(text, _("公告"))
     LiveSession.objects.filter(pk=session.pk).update(announcement=text or "")
+    RoomEvent.objects.create(session=session, kind=RoomEvent.Kind.ANNOUNCE, text=text or "")
     return {"type": "announce", "text": text}
 
 

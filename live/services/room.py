@@ -4,7 +4,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class
 
-from ..models import ChatMessage, LineupItem, LiveSession
+from ..models import ChatMessage, LineupItem, LiveSession, RoomEvent
 from .base import RoomError, can_chat, can_moderate, display_name, is_host, require_moderator, whole_number
 from .chat import chat_event, is_muted
 from .flash import current_flash, flash_event
@@ -46,6 +46,7 @@ def pin(session, user, product_id):
     if item is None:
         raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
     LiveSession.objects.filter(pk=session.pk).update(pinned=item)
+    RoomEvent.objects.create(session=session, kind=RoomEvent.Kind.PIN, product=item.product)
     session.pinned_id = item.pk
     return {"type": "pin", "product": product_card(item)}
 
@@ -53,6 +54,7 @@ def pin(session, user, product_id):
 def unpin(session, user):
     require_moderator(session, user)
     LiveSession.objects.filter(pk=session.pk).update(pinned=None)
+    RoomEvent.objects.create(session=session, kind=RoomEvent.Kind.UNPIN)
     session.pinned_id = None
     return {"type": "unpin"}
 

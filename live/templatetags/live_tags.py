@@ -21,6 +21,7 @@ def room_strings():
         "live": _("直播中"), "ended": _("已结束"), "scheduled": _("未开播"), "status.reconnecting": _("重连中"),
         "justOrdered": _("刚刚下单"), "soldOut": _("已抢光"), "expired": _("已结束"), "stopped": _("已结束"),
         "hide": _("隐藏"), "mute": _("禁言10分钟"), "muted": _("已禁言"), "endedNote": _("直播已结束"),
+        "toBasket": _("去购物车结算"),
     }
 
 

@@ -23,6 +23,7 @@ from wagtail.rich_text import RichText
 from cms.demo import seed_community_home
 from cms.demo_points import seed_points
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
+from live.demo import seed_replay
 from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import Batch, Community, Listing, PickupPoint, ProductOrigin, Resident, Village
 from market.search.index import rebuild as rebuild_search
@@ -240,7 +241,9 @@ class Command(BaseCommand):
                 session.pinned = session.lineup.first()
                 session.announcement = "满 99 元包邮，朝阳街社区党群服务中心自提点周六开放"
                 session.save(update_fields=["pinned", "announcement"])
-            if created and status != LiveSession.Status.SCHEDULED:
+            if created and status == LiveSession.Status.ENDED:
+                seed_replay(session, users)
+            elif created and status != LiveSession.Status.SCHEDULED:
                 for user, text in ((users["elder"], "蜂蜜是今年的新蜜吗？"), (users["resident"], "已下单，周末去朝阳街自提！"),
                                    (users["host"], "欢迎大家，银发专柜的商品都可以到社区自提点取货。")):
                     ChatMessage.objects.create(session=session, user=user, text=text)

@@ -1,0 +1,40 @@
+"""Uploads served by the site itself (development and the embedded default; in production the front
+web server serves MEDIA_ROOT). Django's ``serve`` ignores ``Range``, and a browser cannot seek in a
+video it cannot ask for by range: replays need it."""
+
+import re
+
+from django.http import FileResponse, HttpResponse
+from django.views.static import serve
+
+RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
+MAX_PART = 8 * 1024 * 1024  # a longer range is answered with its first 8 MiB; the browser asks for the rest
+
+
+def serve_media(request, path, document_root):
+    response = serve(request, path, document_root=document_root)
+    if not isinstance(response, FileResponse):
+        return response
+    response["Accept-Ranges"] = "bytes"
+    match = RANGE.match(request.headers.get("Range", ""))
+    if not match or match.groups() == ("", ""):
+        return response
+    size = int(response["Content-Length"])
+    first, last = match.groups()
+    if first:
+        start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    else:  # the last N bytes
+        start, end = max(size - int(last), 0), size - 1
+    stream = response.file_to_stream
+    if start > end or start >= size:
+        response.close()
+        refused = HttpResponse(status=416)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    end = min(end, start + MAX_PART - 1)
+    stream.seek(start)
+    part = HttpResponse(stream.read(end - start + 1), status=206, content_type=response["Content-Type"])
+    response.close()
+    part["Content-Range"] = f"bytes {start}-{end}/{size}"
+    part["Accept-Ranges"] = "bytes"
+    return part
