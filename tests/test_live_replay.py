@@ -154,3 +154,18 @@ def test_without_recorded_pieces_the_replay_clock_starts_when_the_session_went_l
     assert (clock(moment(59)), clock(moment(61)), clock(moment(119)), clock(moment(121)), clock(moment(999))) == \
         (59.0, 60.0, 60.0, 61.0, 120.0)
     assert replay.clock_label(3725) == "1:02:05" and replay.clock_label(65) == "1:05"
+
+
+def test_the_replay_file_is_served_by_range_so_the_player_can_seek(ended, client):
+    ended.replay.save("range-test.mp4", ContentFile(bytes(range(256)) * 4), save=True)
+    url = ended.replay.url
+    whole = client.get(url)
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    part = client.get(url, HTTP_RANGE="bytes=10-19")
+    assert part.status_code == 206 and part.content == bytes(range(10, 20))
+    assert part["Content-Range"] == "bytes 10-19/1024"
+    assert client.get(url, HTTP_RANGE="bytes=-4").content == bytes(range(252, 256))
+    assert client.get(url, HTTP_RANGE="bytes=1000-").content == bytes(range(232, 256))
+    refused = client.get(url, HTTP_RANGE="bytes=5000-6000")
+    assert refused.status_code == 416 and refused["Content-Range"] == "bytes */1024"
+    assert client.get("/media/live/replays/none.mp4", HTTP_RANGE="bytes=0-10").status_code == 404
