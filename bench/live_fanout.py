@@ -178,7 +178,7 @@ async def generate(port, path, viewers, cookies, sender_offset, rate, seconds, s
         for attempt in range(20):
             try:
                 ws = await connect(url, origin=origin, additional_headers=headers, max_size=2**22,
-                                   ping_interval=None, open_timeout=30)
+                                   ping_interval=None, open_timeout=30, close_timeout=2)
                 await ws.recv()  # hello
                 return ws
             except (OSError, asyncio.TimeoutError, Exception):
@@ -197,13 +197,16 @@ async def generate(port, path, viewers, cookies, sender_offset, rate, seconds, s
         except Exception:
             pass
 
-    # connect the viewers a batch at a time, as a crowd arriving
-    sockets = []
+    # connect the viewers a batch at a time, as a crowd arriving; each reads its socket from the start
+    # (a socket left unread stops answering the server's keepalive pings and is closed by it)
+    sockets, seen_sets, watchers = [], [], []
     for i in range(0, viewers, 100):
-        sockets += await asyncio.gather(*(open_socket() for _ in range(min(100, viewers - i))))
+        batch = await asyncio.gather(*(open_socket() for _ in range(min(100, viewers - i))))
+        for ws in batch:
+            sockets.append(ws)
+            seen_sets.append(set())
+            watchers.append(asyncio.ensure_future(watch(ws, seen_sets[-1])))
     senders = [await open_socket(c) for c in cookies]
-    seen_sets = [set() for _ in sockets]
-    watchers = [asyncio.ensure_future(watch(ws, seen)) for ws, seen in zip(sockets, seen_sets)]
 
     async def listen_errors(ws):
         nonlocal refused
@@ -233,10 +236,10 @@ async def generate(port, path, viewers, cookies, sender_offset, rate, seconds, s
     await asyncio.sleep(5)  # let the last messages arrive
     for task in watchers + listeners:
         task.cancel()
-    for ws in sockets + senders:
-        await ws.close()
     results.put({"latencies": latencies, "seen": [len(s) for s in seen_sets], "sent": len(sent_ids),
                  "refused": refused})
+    # all at once: a socket whose reading stopped with its watcher waits close_timeout for the server's answer
+    await asyncio.gather(*(ws.close() for ws in sockets + senders), return_exceptions=True)
 
 
 def run_load(ports, path, viewers, cookies, rate, seconds):
@@ -313,7 +316,10 @@ def main():
             finally:
                 for s in servers:
                     s.terminate()
-                    s.wait(timeout=10)
+                    try:
+                        s.wait(timeout=10)
+                    except subprocess.TimeoutExpired:  # thousands of sockets to close: do not wait for it
+                        s.kill()
             show(f"project, {count} {args.server} process{'es' if count > 1 else ''} + Redis", result)
             if result["viewers_missing_any"]:
                 print(f"  {result['viewers_missing_any']} viewers missed at least one message")

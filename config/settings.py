@@ -468,7 +468,9 @@ LOGGING = {
 
 # --- Live rooms (see live/fanout.py) ---------------------------------------------
 LIVE_STATS_INTERVAL = float(os.environ.get("LIVE_STATS_INTERVAL", 2.0))  # seconds between `stats`
-LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most one frame per socket per window
+LIVE_FANOUT_WINDOW = float(os.environ.get("LIVE_FANOUT_WINDOW", 0.1))  # at most one frame per socket per window,
+LIVE_FANOUT_LOAD = float(os.environ.get("LIVE_FANOUT_LOAD", 3))  # ...or this many times the last write pass's time,
+LIVE_FANOUT_MAX_WINDOW = float(os.environ.get("LIVE_FANOUT_MAX_WINDOW", 1.0))  # ...but never longer than this
 LIVE_SEND_TIMEOUT = float(os.environ.get("LIVE_SEND_TIMEOUT", 2.0))  # a socket slower than this is dropped
 LIVE_CHAT_RATE = float(os.environ.get("LIVE_CHAT_RATE", 1.0))  # chat messages per second per user...
 LIVE_CHAT_BURST = int(os.environ.get("LIVE_CHAT_BURST", 3))  # ...with this many at once

@@ -6,6 +6,8 @@ go-live reminders go out from the worker, off nginx's callback.
 """
 
 import asyncio
+import json
+import time
 from decimal import Decimal
 
 import pytest
@@ -62,7 +64,7 @@ def test_nginx_is_answered_even_when_the_room_cannot_be_told(client, monkeypatch
 class Socket:
     is_staff = False
 
-    async def send(self, text_data):
+    async def base_send(self, message):
         pass
 
 
@@ -113,10 +115,10 @@ class Viewer:
     def __init__(self, stuck=False):
         self.stuck, self.frames, self.closed_with = stuck, [], None
 
-    async def send(self, text_data):
+    async def base_send(self, message):  # what the hub writes with: the ASGI server's send
         if self.stuck:
             await asyncio.Event().wait()  # its TCP buffer is full: the write never completes
-        self.frames.append(text_data)
+        self.frames.append(message["text"])
 
     async def close(self, code=None):
         self.closed_with = code
@@ -142,3 +144,35 @@ async def test_a_viewer_who_cannot_keep_up_is_dropped_and_holds_up_nobody(room, 
         await asyncio.sleep(0.01)
     assert asyncio.get_running_loop().time() - started < 0.25  # the next frame waits for nobody
     await hub.stop()
+
+
+class BusyViewer(Viewer):
+    """A socket whose write costs the process 2 ms (as thousands of real ones together do)."""
+
+    async def base_send(self, message):
+        time.sleep(0.002)
+        self.frames.append(message["text"])
+
+
+async def test_a_room_too_big_to_write_often_gets_fewer_bigger_frames_and_every_event(room, settings):
+    """100 sockets × 2 ms: a pass takes 0.2 s, so frames leave at most every 0.6 s (LIVE_FANOUT_LOAD 3),
+    each carrying what came in meanwhile; the loop keeps 2/3 of its time for everything else."""
+    settings.LIVE_FANOUT_WINDOW, settings.LIVE_FANOUT_LOAD, settings.LIVE_FANOUT_MAX_WINDOW = 0.1, 3, 1.0
+    hub = fanout.RoomHub(room["session"].pk)
+    await hub.ready
+    viewers = [BusyViewer() for _ in range(100)]
+    hub.sockets.update(viewers)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    for n in range(30):  # 20 events a second for 1.5 s
+        hub.push({"type": "chat", "id": n, "text": f"第{n}条"})
+        await asyncio.sleep(0.05)
+    while loop.time() - started < 5 and not any(f'"id":29,' in frame for frame in viewers[-1].frames):
+        await asyncio.sleep(0.05)
+    await hub.stop()
+    got = [json.loads(frame) for frame in viewers[0].frames]
+    ids = [e["id"] for frame in got for e in (frame["events"] if frame["type"] == "batch" else [frame])
+           if e["type"] == "chat"]
+    assert ids == list(range(30))  # every event, in order
+    # a fixed 0.1 s window would have needed 7 or more passes of 0.2 s here
+    assert len(got) <= 5, len(got)
