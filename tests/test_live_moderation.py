@@ -142,8 +142,8 @@ class FakeSocket:
     def __init__(self):
         self.frames = []
 
-    async def send(self, text_data):
-        self.frames.append(text_data)
+    async def base_send(self, message):  # what the hub writes with: the ASGI server's send
+        self.frames.append(message["text"])
 
 
 async def test_viewers_are_counted_across_server_processes_and_every_process_gets_every_event(stage, settings):
