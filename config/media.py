@@ -25,16 +25,18 @@ def serve_media(request, path, document_root):
         start, end = int(first), min(int(last) if last else size - 1, size - 1)
     else:  # the last N bytes
         start, end = max(size - int(last), 0), size - 1
+    # the file is closed by hand, not through ``response.close()``: that would also send
+    # request_finished (closing the database connection) in the middle of this request
     stream = response.file_to_stream
     if start > end or start >= size:
-        response.close()
+        stream.close()
         refused = HttpResponse(status=416)
         refused["Content-Range"] = f"bytes */{size}"
         return refused
     end = min(end, start + MAX_PART - 1)
     stream.seek(start)
     part = HttpResponse(stream.read(end - start + 1), status=206, content_type=response["Content-Type"])
-    response.close()
+    stream.close()
     part["Content-Range"] = f"bytes {start}-{end}/{size}"
     part["Accept-Ranges"] = "bytes"
     return part
