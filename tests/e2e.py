@@ -90,7 +90,7 @@ def run_stack(tmp_path_factory, stripe=None):
     try:
         wait_for(lambda: urllib.request.urlopen(site + "/live/", timeout=5).status == 200, "the site")
         wait_for(lambda: socket.create_connection(("127.0.0.1", rtmp_port), timeout=1), "nginx-rtmp")
-        yield {"site": site, "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live", "work": work}
+        yield {"site": site, "rtmp": f"rtmp://127.0.0.1:{rtmp_port}/live", "work": work, "env": env}
     finally:
         for process in (ingest, server):
             process.terminate()
@@ -99,6 +99,14 @@ def run_stack(tmp_path_factory, stripe=None):
             except subprocess.TimeoutExpired:
                 process.kill()
         log.close()
+
+
+def stack_python(stack, code):
+    """Run Python in the stack's own database and settings (``manage.py shell``); what it prints, as text."""
+    done = subprocess.run([sys.executable, str(ROOT / "manage.py"), "shell", "--no-imports", "-c", code], cwd=ROOT,
+                          env=stack["env"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
 
 
 def push(rtmp_url, seconds=None):

@@ -26,6 +26,15 @@ def price_value(value):
     return price
 
 
+def units_in_stock(product):
+    """Units of the product the shop can still sell (None if its stock is not tracked). Only a check:
+    the units are allocated when the order is placed, where the stock record refuses to oversell."""
+    record = product.stockrecords.first()
+    if record is None or not record.can_track_allocations:
+        return None
+    return max(record.net_stock_level, 0)
+
+
 def flash_event(flash):
     return {
         "type": "flash",
@@ -80,6 +89,9 @@ def start_flash(session, user, product_id, price, quantity, per_user_limit, dura
     item = LineupItem.objects.select_related("product").filter(session=session, product_id=product_id).first()
     if item is None:
         raise RoomError("not_found", _("这件商品不在本场直播的商品清单里"))
+    in_stock = units_in_stock(item.product)
+    if in_stock is not None and quantity > in_stock:
+        raise RoomError("invalid", _("库存只有 %(n)d 件，秒杀数量不能超过库存") % {"n": in_stock})
     approved = item.approved_price if item.price_status == pricing.PriceStatus.APPROVED else None
     if pricing.needs_approval(item.product, price, approved):
         raise RoomError("not_allowed", _("秒杀价低于帮扶村设定的底价，需要先在商品清单里提交直播价，由第一书记批准"))
@@ -125,6 +137,10 @@ def claim_flash(flash_id, user, quantity):
             raise RoomError("limit_reached", _("每人限购 %(n)d 件") % {"n": flash.per_user_limit})
         if quantity > flash.remaining:
             raise RoomError("sold_out", _("只剩 %(n)d 件了") % {"n": flash.remaining})
+        in_stock = units_in_stock(flash.product)
+        if in_stock is not None and quantity > in_stock:
+            # the sale's own count is not the shop's stock: buyers at the shop price took the rest
+            raise RoomError("sold_out", _("只剩 %(n)d 件了") % {"n": in_stock} if in_stock else _("刚刚卖完了"))
         FlashSale.objects.filter(pk=flash.pk).update(sold=F("sold") + quantity)
         flash.sold += quantity
         purchase = LivePurchase.objects.create(

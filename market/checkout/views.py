@@ -25,6 +25,7 @@ from market.assist.services import worker_points
 from market.orders import open_unpaid_pickup_orders
 
 from market.models import OrderDelivery, PickupPoint, Resident
+from market.partner.models import OutOfStock
 from market.payments import gateway, services as payments
 
 from market.shipping.repository import Pickup, PostalDelivery
@@ -249,18 +250,21 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return settings.ORDER_STATUS_AWAITING_PAYMENT if self.paying_online() else None
 
     def place_order(self, *args, **kwargs):
-        with transaction.atomic():
-            order = super().place_order(*args, **kwargs)
-            if self.assisting():
-                OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
-            if self.points_used:
-                try:
+        """The order, its stock, its points and its lines' status in one transaction: if another buyer
+        took the last units a moment ago (OutOfStock from the stock record's conditional UPDATE) or
+        spent the points, nothing is placed and the preview says why, with the basket as it was."""
+        try:
+            with transaction.atomic():
+                order = super().place_order(*args, **kwargs)
+                if self.assisting():
+                    OrderDelivery.objects.filter(order=order).update(placed_by=self.request.user)
+                if self.points_used:
                     ledger.spend(order.user, self.points_used, order.number)
-                except ledger.Refused as refusal:  # another checkout spent them a moment ago
-                    raise UnableToPlaceOrder(str(refusal)) from refusal
-            if self.paying_online():
-                # its lines wait with it: no village prepares them until it is paid
-                order.lines.update(status=settings.ORDER_STATUS_AWAITING_PAYMENT)
+                if self.paying_online():
+                    # its lines wait with it: no village prepares them until it is paid
+                    order.lines.update(status=settings.ORDER_STATUS_AWAITING_PAYMENT)
+        except (OutOfStock, ledger.Refused) as refusal:
+            raise UnableToPlaceOrder(str(refusal)) from refusal
         return order
 
     def handle_successful_order(self, order):

@@ -87,7 +87,8 @@ def refund(order, lines, user, reason=""):
 
 def take_back(order, lines):
     """Lines not yet handed over are cancelled and their stock returned; an order with none left is cancelled."""
-    waiting = [line for line in lines if line.status in NOT_HANDED_OVER]
+    # read again under the order's lock: lines cancelled meanwhile must not give their units back twice
+    waiting = list(order.lines.filter(pk__in=[line.pk for line in lines], status__in=NOT_HANDED_OVER))
     if waiting:
         EventHandler().cancel_stock_allocations(order, waiting, [line.quantity for line in waiting])
         for line in waiting:

@@ -19,6 +19,17 @@ def part_saved(sender, instance, raw=False, **kwargs):
         index_product(instance.product_id)
 
 
+# What search reads of a stock record is its partner (the village's name): not its counts or price,
+# which every checkout, cancellation and hand-over changes.
+STOCKRECORD_INDEXED = {"partner", "partner_id", "product", "product_id"}
+
+
+def stockrecord_saved(sender, instance, raw=False, update_fields=None, **kwargs):
+    if update_fields is not None and not STOCKRECORD_INDEXED & set(update_fields):
+        return
+    part_saved(sender, instance, raw=raw)
+
+
 def part_deleted(sender, instance, **kwargs):
     # after the commit: when the whole product is being deleted there is nothing left to index
     product_id = instance.product_id
@@ -39,8 +50,11 @@ def village_saved(sender, instance, raw=False, **kwargs):
 def connect():
     Product = get_model("catalogue", "Product")
     post_save.connect(product_saved, sender=Product, dispatch_uid="search-product")
-    for model in (get_model("partner", "StockRecord"), ProductOrigin, get_model("catalogue", "ProductCategory")):
+    StockRecord = get_model("partner", "StockRecord")
+    post_save.connect(stockrecord_saved, sender=StockRecord, dispatch_uid="search-StockRecord")
+    for model in (ProductOrigin, get_model("catalogue", "ProductCategory")):
         post_save.connect(part_saved, sender=model, dispatch_uid=f"search-{model.__name__}")
+    for model in (StockRecord, ProductOrigin, get_model("catalogue", "ProductCategory")):
         post_delete.connect(part_deleted, sender=model, dispatch_uid=f"search-del-{model.__name__}")
     m2m_changed.connect(categories_changed, sender=Product.categories.through, dispatch_uid="search-categories")
     post_save.connect(village_saved, sender=Village, dispatch_uid="search-village")

@@ -11,6 +11,7 @@ from oscar.core.loading import get_model
 
 from market.images import CheckedPhotosField
 from market.models import Batch, Certification, ProductOrigin
+from market.partner.models import StockBelowOrders
 from market.views import SILVER_CATEGORY_SLUG
 
 Category = get_model("catalogue", "Category")
@@ -62,6 +63,13 @@ class ProductForm(forms.Form):
             del self.fields["village"]  # a product stays with its village; one village needs no choice
         else:
             self.fields["photos"].required = True
+
+    def clean_num_in_stock(self):
+        value = self.cleaned_data["num_in_stock"]
+        record = self.product.stockrecords.first() if self.product else None
+        if record and (record.num_allocated or 0) > value:
+            raise forms.ValidationError(str(StockBelowOrders(record.num_allocated)))
+        return value
 
     def clean(self):
         data = super().clean()

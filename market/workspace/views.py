@@ -25,6 +25,8 @@ from market.qr import qr_data_uri
 from market.views import SILVER_CATEGORY_SLUG
 
 from . import labels
+from market.partner.models import StockBelowOrders
+
 from .forms import BatchForm, OriginForm, ProductForm, ReviewForm, text_of
 
 Category = get_model("catalogue", "Category")
@@ -130,8 +132,13 @@ class ProductFormView(SecretaryMixin, TemplateView):
         if not all(form.is_valid() for form in forms.values()):
             messages.error(request, _("有几项没有填好，请看下面标红的地方"))
             return self.render_to_response(self.get_context_data(**forms))
-        with transaction.atomic():
-            held = self.save(forms)
+        try:
+            with transaction.atomic():
+                held = self.save(forms)
+        except StockBelowOrders as short:  # orders took units between the form's check and the save
+            forms["form"].add_error("num_in_stock", str(short))
+            messages.error(request, _("有几项没有填好，请看下面标红的地方"))
+            return self.render_to_response(self.get_context_data(**forms))
         if self.product_was_new:
             messages.success(request, _("「%(title)s」已提交审核，运营人员通过后就会在共富超市上架")
                              % {"title": self.product.title})
@@ -161,8 +168,8 @@ class ProductFormView(SecretaryMixin, TemplateView):
             product.description = forms["form"].description_html
             product.save()
             record = product.stockrecords.first()
-            record.num_in_stock = data["num_in_stock"]
-            record.save(update_fields=["num_in_stock", "date_updated"])
+            if not record.set_stock(data["num_in_stock"]):
+                raise StockBelowOrders(record.num_allocated)
         self.product = product
         origin = forms["origin_form"].save(commit=False)
         origin.product = product
