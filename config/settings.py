@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "django.forms",  # widget templates for FORM_RENDERER below
     # Our own apps come first so their templates win.
     "market",
+    "accounts",
     "cms",
     "live",
     # django-oscar; forked apps live under market/.

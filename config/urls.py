@@ -29,6 +29,7 @@ urlpatterns = [
     path("village/orders/<str:number>/refund/", RefundView.as_view(), name="village-refund"),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("shop/", include("market.urls")),
+    path("shop/accounts/", include("accounts.urls")),
     path("shop/", include("market.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),

@@ -54,6 +54,11 @@ TABLE = [
     ("elder-mode/", "post", "/elder-mode/", expect(DONE)),
     ("elder-mode/", "get", "/elder-mode/", expect(NOT_ALLOWED)),
     ("accounts/login/", "get", "/accounts/login/", expect(OK)),
+    # signing up: for visitors (an empty form: its errors); a signed-in person is sent to their orders;
+    # the emailed link creates an account only from a signature the site made
+    ("shop/accounts/register/", "post", "/shop/accounts/register/", expect(DONE, anonymous=OK)),
+    ("shop/accounts/register/confirm/<str:token>/", "post", "/shop/accounts/register/confirm/forged/",
+     expect("400")),
     ("live/", "get", "/live/", expect(OK)),
     ("search/", "get", "/search/?q=市集", expect(OK)),
     ("live/<int:pk>/", "get", "/live/{live}/", expect(OK)),
