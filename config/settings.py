@@ -374,6 +374,12 @@ OSCAR_ORDER_STATUS_CASCADE = {status: status for status in OSCAR_ORDER_STATUS_PI
 
 # Limits against hoarding stock with pay-at-pickup orders.
 SHOP_MAX_UNITS_PER_ORDER = int(os.environ.get("SHOP_MAX_UNITS_PER_ORDER", 20))  # per product, unless it sets its own
+# Wrong codes typed at a counter (pickup codes, event check-in codes): after CODE_ATTEMPTS_LIMIT of them
+# within CODE_ATTEMPTS_WINDOW_S seconds, from one staff account or at one pickup point or event, every
+# code there is refused for CODE_ATTEMPTS_PAUSE_S seconds (market.throttle).
+CODE_ATTEMPTS_LIMIT = int(os.environ.get("CODE_ATTEMPTS_LIMIT", 10))
+CODE_ATTEMPTS_WINDOW_S = int(os.environ.get("CODE_ATTEMPTS_WINDOW_S", 60))
+CODE_ATTEMPTS_PAUSE_S = int(os.environ.get("CODE_ATTEMPTS_PAUSE_S", 300))
 SHOP_MAX_OPEN_UNPAID_ORDERS = int(os.environ.get("SHOP_MAX_OPEN_UNPAID_ORDERS", 3))  # per account
 SHOP_PICKUP_DAYS = int(os.environ.get("SHOP_PICKUP_DAYS", 7))  # uncollected pickup orders are cancelled after
 SHOP_DELIVERY_CUTOFF_HOUR = int(os.environ.get("SHOP_DELIVERY_CUTOFF_HOUR", 20))  # ordered before: delivered next day

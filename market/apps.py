@@ -22,9 +22,12 @@ class MarketConfig(AppConfig):
         from oscar.apps.order.signals import order_placed
 
         order_placed.connect(receivers.schedule_pickup_deadline, dispatch_uid="pickup-deadline")
-        from .delivery import record_delivery
+        from oscar.apps.order.signals import order_status_changed
+
+        from .delivery import record_delivery, retire_pickup_code
 
         order_placed.connect(record_delivery, dispatch_uid="order-delivery")
+        order_status_changed.connect(retire_pickup_code, dispatch_uid="retire-pickup-code")
 
         # A backstop behind market.images: Pillow itself refuses anything twice this size.
         from PIL import Image

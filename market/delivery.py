@@ -14,7 +14,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -47,13 +47,13 @@ def pickup_point_of(order):
     return PickupPoint.objects.filter(pk=point_id).first()
 
 
+CODE_STATUSES = OPEN_STATUSES + (settings.ORDER_STATUS_AWAITING_PAYMENT,)  # orders whose code may be shown
+
+
 def new_pickup_code(point):
-    """Six digits that no other open order at this pickup point has."""
-    taken = set(
-        OrderDelivery.objects.filter(pickup_point=point,
-                                     order__status__in=OPEN_STATUSES + (settings.ORDER_STATUS_AWAITING_PAYMENT,))
-        .values_list("pickup_code", flat=True)
-    )
+    """Six digits that no other open order at this pickup point has (as far as this transaction sees)."""
+    taken = set(OrderDelivery.objects.filter(pickup_point=point, code_active=True)
+                .values_list("pickup_code", flat=True))
     while True:
         code = f"{secrets.randbelow(10**6):06d}"
         if code not in taken:
@@ -61,12 +61,29 @@ def new_pickup_code(point):
 
 
 def record_delivery(sender, order, **kwargs):
-    """order_placed: where and when the order goes, with a pickup code for pickup orders."""
+    """order_placed: where and when the order goes, with a pickup code for pickup orders. The database
+    keeps open codes unique per point: if another order took the same code a moment ago, draw again."""
+    if OrderDelivery.objects.filter(order=order).exists():
+        return
     point = pickup_point_of(order)
-    OrderDelivery.objects.get_or_create(order=order, defaults={
-        "pickup_point": point, "deliver_on": delivery_day(order.date_placed),
-        "pickup_code": new_pickup_code(point) if point else "",
-    })
+    fields = {"order": order, "pickup_point": point, "deliver_on": delivery_day(order.date_placed)}
+    if point is None:
+        OrderDelivery.objects.create(**fields)
+        return
+    for _attempt in range(9):
+        try:
+            with transaction.atomic():
+                OrderDelivery.objects.create(pickup_code=new_pickup_code(point), **fields)
+            return
+        except IntegrityError:
+            continue
+    OrderDelivery.objects.create(pickup_code=new_pickup_code(point), **fields)
+
+
+def retire_pickup_code(sender, order, old_status, new_status, **kwargs):
+    """order_status_changed: an order collected, cancelled or refunded frees its code for later orders."""
+    if new_status not in CODE_STATUSES:
+        OrderDelivery.objects.filter(order=order, code_active=True).update(code_active=False)
 
 
 NOT_TO_PREPARE = (settings.ORDER_STATUS_CANCELLED, settings.ORDER_STATUS_AWAITING_PAYMENT, settings.ORDER_STATUS_REFUNDED)

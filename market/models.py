@@ -265,6 +265,9 @@ class OrderDelivery(models.Model):
     )
     deliver_on = models.DateField(_("送达日期"), db_index=True)
     pickup_code = models.CharField(_("取货码"), max_length=6, blank=True)
+    # while the order may still be handed over (not collected, cancelled or refunded): its code is unique at
+    # its point among such orders (the constraint below), and free again for a later order once it is not
+    code_active = models.BooleanField(_("取货码有效"), default=True, editable=False)
     collected_at = models.DateTimeField(_("取货时间"), null=True, blank=True)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
@@ -279,6 +282,21 @@ class OrderDelivery(models.Model):
     class Meta:
         verbose_name = _("订单配送")
         verbose_name_plural = _("订单配送")
+        constraints = [models.UniqueConstraint(
+            fields=["pickup_point", "pickup_code"], condition=models.Q(code_active=True) & ~models.Q(pickup_code=""),
+            name="unique_open_pickup_code")]
 
     def __str__(self):
         return f"{self.order} · {self.deliver_on}"
+
+
+class FailedAttempt(models.Model):
+    """A wrong code typed at a counter (pickup, event check-in), kept a while to slow down guessing
+    (``market.throttle``)."""
+
+    scope = models.CharField(max_length=20)
+    key = models.CharField(max_length=60)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"])]

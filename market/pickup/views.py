@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
+from market import throttle
 from market.checkout.forms import PAY_AT_PICKUP
-from market.orders import OPEN_STATUSES
 from market.models import OrderDelivery, PickupPoint
 
 Order = get_model("order", "Order")
@@ -27,41 +27,59 @@ class HandOverRefused(Exception):
     """Why a code cannot be handed over, in the staff's words."""
 
 
+class WrongCode(HandOverRefused):
+    """No order to hand over has this code at the staff's points (it counts against guessing)."""
+
+
 def hand_over(points, code, staff):
-    """Complete the delivered order at one of these points whose pickup code this is; returns the order."""
+    """Complete the delivered order at one of these points whose pickup code this is; returns the order.
+
+    The points' rows are locked for the whole look-up, so the count of wrong codes (``market.throttle``:
+    per staff account and per point) holds when many are typed at once; a wrong code is recorded even
+    though nothing else changes, and another point's code is answered exactly like a wrong one.
+    """
     code = re.sub(r"\D", "", code or "")
     if len(code) != 6:
         raise HandOverRefused(_("请输入 6 位数字的取货码"))
+    keys = [f"user:{staff.pk}"] + [f"point:{point.pk}" for point in points]
     with transaction.atomic():
-        deliveries = (OrderDelivery.objects.select_for_update(of=("self",)).select_related("order", "pickup_point")
-                      .filter(pickup_code=code, pickup_point__in=points)
-                      .exclude(order__status=settings.ORDER_STATUS_CANCELLED).order_by("-order__date_placed"))
-        by_status = {}
-        for delivery in deliveries:
-            by_status.setdefault(delivery.order.status, delivery)
-        delivery = by_status.get(settings.ORDER_STATUS_AT_PICKUP)
-        if delivery is None:
-            if settings.ORDER_STATUS_PLACED in by_status:
-                raise HandOverRefused(_("这张订单的货还没全部送到自提点，请等到货后再交付"))
-            if settings.ORDER_STATUS_COLLECTED in by_status:
-                done = by_status[settings.ORDER_STATUS_COLLECTED]
-                raise HandOverRefused(_("这张订单已在 %(when)s 取过货了，不能重复交付")
-                                      % {"when": timezone.localtime(done.collected_at).strftime("%m-%d %H:%M")
-                                         if done.collected_at else ""})
-            elsewhere = (OrderDelivery.objects.filter(pickup_code=code, order__status__in=OPEN_STATUSES)
-                         .exclude(pickup_point__in=points).select_related("pickup_point").first())
-            if elsewhere:
-                raise HandOverRefused(_("这不是本自提点的订单，请到「%(point)s」取货")
-                                      % {"point": elsewhere.pickup_point.name})
-            raise HandOverRefused(_("取货码不对，请核对后再输入"))
-        order = Order.objects.select_for_update().get(pk=delivery.order_id)
-        for line in order.lines.all():
-            line.set_status(settings.ORDER_STATUS_COLLECTED)
-        order.set_status(settings.ORDER_STATUS_COLLECTED)
-        for source in order.sources.filter(source_type__code=PAY_AT_PICKUP, amount_debited=0):
-            source.debit(reference=_("自提点收款"))  # paid at the counter
-        delivery.collected_at, delivery.handed_over_by = timezone.now(), staff
-        delivery.save(update_fields=["collected_at", "handed_over_by"])
+        list(PickupPoint.objects.select_for_update().filter(pk__in=[point.pk for point in points]).order_by("pk"))
+        pause = throttle.counter_pause("pickup", keys)
+        if pause:
+            raise HandOverRefused(pause)
+        try:
+            return complete(points, code, staff)
+        except WrongCode as wrong:
+            refusal = wrong
+            throttle.failed("pickup", keys)
+    raise refusal
+
+
+def complete(points, code, staff):
+    deliveries = (OrderDelivery.objects.select_for_update(of=("self",)).select_related("order", "pickup_point")
+                  .filter(pickup_code=code, pickup_point__in=points)
+                  .exclude(order__status=settings.ORDER_STATUS_CANCELLED).order_by("-order__date_placed"))
+    by_status = {}
+    for delivery in deliveries:
+        by_status.setdefault(delivery.order.status, delivery)
+    delivery = by_status.get(settings.ORDER_STATUS_AT_PICKUP)
+    if delivery is None:
+        if settings.ORDER_STATUS_PLACED in by_status:
+            raise HandOverRefused(_("这张订单的货还没全部送到自提点，请等到货后再交付"))
+        if settings.ORDER_STATUS_COLLECTED in by_status:
+            done = by_status[settings.ORDER_STATUS_COLLECTED]
+            raise HandOverRefused(_("这张订单已在 %(when)s 取过货了，不能重复交付")
+                                  % {"when": timezone.localtime(done.collected_at).strftime("%m-%d %H:%M")
+                                     if done.collected_at else ""})
+        raise WrongCode(_("取货码不对，请核对后再输入"))
+    order = Order.objects.select_for_update().get(pk=delivery.order_id)
+    for line in order.lines.all():
+        line.set_status(settings.ORDER_STATUS_COLLECTED)
+    order.set_status(settings.ORDER_STATUS_COLLECTED)
+    for source in order.sources.filter(source_type__code=PAY_AT_PICKUP, amount_debited=0):
+        source.debit(reference=_("自提点收款"))  # paid at the counter
+    delivery.collected_at, delivery.handed_over_by = timezone.now(), staff
+    delivery.save(update_fields=["collected_at", "handed_over_by"])
     return order
 
 
