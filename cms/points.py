@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import PointsEntry
@@ -83,9 +84,27 @@ def correct(user, amount, community, staff, note):
         raise Refused(_("请写明更正的原因"))
     fields = {"reason": Reason.CORRECTION, "community": community, "created_by": staff, "note": note.strip()[:120]}
     with transaction.atomic():
+        if staff is not None and not staff.is_staff:  # community staff are capped; operators and the system not
+            _within_caps(staff, amount)
         if amount < 0:
             return _take(user.pk, -amount, **fields)
         return PointsEntry.objects.create(user=user, amount=amount, **fields)
+
+
+def _within_caps(staff, amount):
+    """POINTS_CORRECTION_MAX an entry, and points added by one staff member's corrections in a day at most
+    POINTS_CORRECTION_DAILY_MAX (counted with the staff member's row locked: two at once cannot both fit)."""
+    if abs(amount) > settings.POINTS_CORRECTION_MAX:
+        raise Refused(_("一次最多更正 %(n)d 积分，更多请联系平台运营人员") % {"n": settings.POINTS_CORRECTION_MAX})
+    if amount < 0:
+        return
+    _lock(staff.pk)
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    today = total(PointsEntry.objects.filter(created_by=staff, reason=Reason.CORRECTION, amount__gt=0,
+                                             created_at__gte=midnight))
+    if today + amount > settings.POINTS_CORRECTION_DAILY_MAX:
+        raise Refused(_("你今天已用更正加了 %(done)d 积分，每天最多 %(n)d 积分，更多请联系平台运营人员")
+                      % {"done": today, "n": settings.POINTS_CORRECTION_DAILY_MAX})
 
 
 def spend(user, points, order_number):

@@ -7,7 +7,9 @@ once. Refusals are ``Refused`` with the reason in the resident's words.
 """
 
 import re
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,30 +110,54 @@ def promote_waitlist(event, now):
 
 
 def check_in(event, code, staff, now=None):
-    """Check the reservation with this code in at this event, once; returns it."""
+    """Check the reservation with this code in at this event, once; returns it.
+
+    Only from ``EVENT_CHECKIN_OPENS_MINUTES`` before the start to the end, never by the reservation's own
+    holder (the points would be theirs), and a code of another event is answered like a wrong one. Wrong
+    codes are throttled per staff member and per event (``market.throttle``), under the event's row lock.
+    """
+    from market import throttle
+
     now = now or timezone.now()
     code = re.sub(r"\D", "", code or "")
     if len(code) != 8:
         raise Refused(_("请输入 8 位数字的签到码"))
+    keys = [f"user:{staff.pk}", f"event:{event.pk}"]
     with transaction.atomic():
-        reservation = (Reservation.objects.select_for_update(of=("self",)).select_related("event")
-                       .filter(code=code).first())
+        event = _locked_event(event.pk)
+        pause = throttle.counter_pause("checkin", keys)
+        if pause:
+            raise Refused(pause)
+        opens = event.start - timedelta(minutes=settings.EVENT_CHECKIN_OPENS_MINUTES)
+        if now < opens:
+            raise Refused(_("签到在活动开始前 %(n)d 分钟开放（%(time)s 起）") % {
+                "n": settings.EVENT_CHECKIN_OPENS_MINUTES, "time": timezone.localtime(opens).strftime("%m-%d %H:%M")})
+        if now > event.end:
+            raise Refused(_("活动已经结束，不能再签到"))
+        reservation = (Reservation.objects.select_for_update(of=("self",)).filter(code=code, event=event).first())
         if reservation is None:
-            raise Refused(_("签到码不对，请核对后再输入"))
-        if reservation.event_id != event.pk:
-            raise Refused(_("这是「%(title)s」的签到码，不是本场活动的") % {"title": reservation.event.title})
-        if reservation.status == Reservation.Status.CANCELLED:
-            raise Refused(_("这个预约已经取消了，不能签到"))
-        if reservation.status == Reservation.Status.WAITLISTED:
-            raise Refused(_("这位还在候补，没有名额，不能签到"))
-        if reservation.checked_in_at:
-            raise Refused(_("%(name)s 已在 %(when)s 签到过了，不能重复签到") % {
-                "name": reservation.name, "when": timezone.localtime(reservation.checked_in_at).strftime("%H:%M")})
-        reservation.checked_in_at, reservation.checked_in_by = now, staff
-        reservation.save(update_fields=["checked_in_at", "checked_in_by"])
-        from .points import for_check_in
+            throttle.failed("checkin", keys)
+            refusal = Refused(_("签到码不对，请核对后再输入"))
+        else:
+            return _check_in(reservation, staff, now)
+    raise refusal  # after the commit: the wrong code stays counted
 
-        for_check_in(reservation, staff)  # the event's 积分, in the same transaction
+
+def _check_in(reservation, staff, now):
+    if reservation.user_id == staff.pk:
+        raise Refused(_("不能给自己签到，请其他工作人员帮你签到"))
+    if reservation.status == Reservation.Status.CANCELLED:
+        raise Refused(_("这个预约已经取消了，不能签到"))
+    if reservation.status == Reservation.Status.WAITLISTED:
+        raise Refused(_("这位还在候补，没有名额，不能签到"))
+    if reservation.checked_in_at:
+        raise Refused(_("%(name)s 已在 %(when)s 签到过了，不能重复签到") % {
+            "name": reservation.name, "when": timezone.localtime(reservation.checked_in_at).strftime("%H:%M")})
+    reservation.checked_in_at, reservation.checked_in_by = now, staff
+    reservation.save(update_fields=["checked_in_at", "checked_in_by"])
+    from .points import for_check_in
+
+    for_check_in(reservation, staff)  # the event's 积分, in the same transaction
     return reservation
 
 

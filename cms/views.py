@@ -10,7 +10,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -139,7 +139,8 @@ class JoinTeamView(LoginRequiredMixin, View):
             messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
             return redirect(back + f"#team-{team.pk}")
         try:
-            VolunteerRequest.objects.create(team=team, user=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                VolunteerRequest.objects.create(team=team, user=request.user, **form.cleaned_data)
         except IntegrityError:
             messages.info(request, _("你已经报名过「%(team)s」了，社区会联系你") % {"team": team.name})
         else:

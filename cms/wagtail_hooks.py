@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import policy_registry, register_permission_policy
-from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views import chooser as snippet_chooser_views, snippets as snippet_views
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -118,11 +118,42 @@ def scoped(view_class):
     return type(view_class.__name__, (ScopedObjectMixin, view_class), {})
 
 
+class ScopedChoiceMixin:
+    """A chooser's listing, search results and chosen rows (single or several): the user's rows only,
+    as the policy scopes them; Wagtail's own chooser reads the whole table."""
+
+    def _scoped(self, queryset):
+        policy = policy_registry.get_by_type(self.model_class)
+        mine = policy.instances_user_has_any_permission_for(self.request.user, ["add", "change", "delete", "view"])
+        return queryset.filter(pk__in=mine.values("pk"))
+
+    def get_object_list(self):
+        return self._scoped(super().get_object_list())
+
+    def get_object(self, pk):
+        return self._scoped(self.model_class.objects.all()).get(pk=pk)
+
+    def get_objects(self, pks):
+        return self._scoped(super().get_objects(pks))
+
+
+def scoped_choice(view_class):
+    return type(view_class.__name__, (ScopedChoiceMixin, view_class), {})
+
+
+class ScopedChooserViewSet(snippet_chooser_views.SnippetChooserViewSet):
+    choose_view_class = scoped_choice(snippet_chooser_views.ChooseView)
+    choose_results_view_class = scoped_choice(snippet_chooser_views.ChooseResultsView)
+    chosen_view_class = scoped_choice(snippet_chooser_views.SnippetChosenView)
+    chosen_multiple_view_class = scoped_choice(snippet_chooser_views.SnippetChosenMultipleView)
+
+
 class CommunityScopedViewSet(SnippetViewSet):
     """A snippet listing that shows an editor their own communities' rows, opens only those, and
     offers only those communities in its form."""
 
     community_path = "community"
+    chooser_viewset_class = ScopedChooserViewSet
     edit_view_class = scoped(snippet_views.EditView)
     delete_view_class = scoped(snippet_views.DeleteView)
     inspect_view_class = scoped(snippet_views.InspectView)

@@ -497,5 +497,10 @@ LIVE_RTMP_CALLBACK_TOKEN = os.environ.get("LIVE_RTMP_CALLBACK_TOKEN") or (
 # 积分 (cms.points): what a point is worth at checkout, how much of an order points may pay, what an hour earns.
 POINTS_PER_YUAN = int(os.environ.get("POINTS_PER_YUAN", 100))  # 100 积分 = ¥1
 POINTS_MAX_PERCENT = int(os.environ.get("POINTS_MAX_PERCENT", 50))  # of ordinary goods; 积分兑换 goods in full
+EVENT_CHECKIN_OPENS_MINUTES = int(os.environ.get("EVENT_CHECKIN_OPENS_MINUTES", 60))  # check-in opens before the start
+# Community staff's 积分 corrections: at most this many points an entry and, added up, a day per staff member;
+# operators (platform staff) are not capped and make the larger ones.
+POINTS_CORRECTION_MAX = int(os.environ.get("POINTS_CORRECTION_MAX", 500))
+POINTS_CORRECTION_DAILY_MAX = int(os.environ.get("POINTS_CORRECTION_DAILY_MAX", 2000))
 POINTS_PER_VOLUNTEER_HOUR = int(os.environ.get("POINTS_PER_VOLUNTEER_HOUR", 100))
 POINTS_EXCHANGE_CATEGORY_SLUG = "points-exchange"  # 积分兑换: goods that points may pay for entirely

@@ -100,3 +100,26 @@ def test_volunteer_requests_are_seen_by_that_communitys_staff_only(client, edito
     assert html.count("13805310001") == 1
     other = VolunteerRequest.objects.get(team=other_team)
     assert editor.get(f"/cms/snippets/cms/volunteerrequest/inspect/{other.pk}/").status_code in (302, 403)
+
+
+@pytest.mark.parametrize("model", ["volunteerrequest", "volunteerteam", "communityservice"])
+def test_the_snippet_chooser_offers_an_editor_their_own_communitys_rows_only(client, editor, model):
+    resident = login_client(client.__class__(), "resident")
+    for slug in ("chaoyangjie", "yunhu"):
+        team = VolunteerTeam.objects.filter(community__slug=slug).first()
+        resident.post(f"/events/teams/{team.pk}/join/", {"name": f"陈娜{slug}", "mobile": "13805310001"})
+    Model = {"volunteerrequest": VolunteerRequest, "volunteerteam": VolunteerTeam,
+             "communityservice": CommunityService}[model]
+    path = "team__community__slug" if model == "volunteerrequest" else "community__slug"
+    own, other = Model.objects.filter(**{path: "chaoyangjie"}).first(), Model.objects.filter(**{path: "yunhu"}).first()
+    listing = editor.get(f"/cms/snippets/choose/cms/{model}/").content.decode()
+    results = editor.get(f"/cms/snippets/choose/cms/{model}/results/").content.decode()
+    for html in (listing, results):
+        assert f"/chosen/{own.pk}/" in html and f"/chosen/{other.pk}/" not in html
+    assert editor.get(f"/cms/snippets/choose/cms/{model}/chosen/{own.pk}/").status_code == 200
+    assert editor.get(f"/cms/snippets/choose/cms/{model}/chosen/{other.pk}/").status_code == 404
+    several = editor.get(f"/cms/snippets/choose/cms/{model}/chosen-multiple/?id={own.pk}&id={other.pk}").json()
+    assert [row["id"] for row in several["result"]] == [str(own.pk)]
+    # an operator chooses from every community
+    operator = login_client(client.__class__(), "admin")
+    assert operator.get(f"/cms/snippets/choose/cms/{model}/chosen/{other.pk}/").status_code == 200

@@ -211,6 +211,12 @@ TABLE = [
     ("points/staff/", "get", "/points/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
     ("points/staff/", "post", "/points/staff/", signed_in(DENIED, worker=OK, editor=OK, operator=OK)),
     ("cms/", "get", "/cms/", signed_in(LOGIN, editor=OK, operator=OK)),
+    # Wagtail's snippet chooser: an editor chooses only their own community's volunteer requests
+    ("cms/snippets/choose/cms/volunteerrequest/chosen/<str:pk>/", "get",
+     "/cms/snippets/choose/cms/volunteerrequest/chosen/{volunteer_request}/", signed_in(LOGIN, editor=OK, operator=OK)),
+    ("cms/snippets/choose/cms/volunteerrequest/chosen/<str:pk>/", "get",
+     "/cms/snippets/choose/cms/volunteerrequest/chosen/{other_volunteer_request}/",
+     signed_in(LOGIN, editor=GONE, operator=OK)),
     ("django-admin/", "get", "/django-admin/", expect(LOGIN, operator=OK)),
     # 结束直播: the host's (or an operator's); near the end, as it ends the demo's live session
     ("live/<int:pk>/end/", "get", "/live/{live}/end/", signed_in(NOT_ALLOWED)),
@@ -289,9 +295,13 @@ def world(django_db_setup, django_db_blocker):
             "volunteer_request": VolunteerRequest.objects.create(
                 team=VolunteerTeam.objects.filter(community__slug="chaoyangjie").first(),
                 user=User.objects.get(username="resident"), name="陈娜", mobile="13805310001").pk,
+            "other_volunteer_request": VolunteerRequest.objects.create(
+                team=VolunteerTeam.objects.filter(community__slug="yunhu").first(),
+                user=User.objects.get(username="resident"), name="陈娜", mobile="13805310001").pk,
         }
     yield values
     with django_db_blocker.unblock():
+        VolunteerRequest.objects.filter(pk__in=[values["volunteer_request"], values["other_volunteer_request"]]).delete()
         order.delete()
         pending.delete()
         live.moderators.remove(moderator)
@@ -374,3 +384,28 @@ def test_every_route_is_in_the_table_or_a_swept_area():
     swept = OPERATOR_AREAS + ("dashboard/", "shop/")
     missing = [route for route in routes() if route not in covered and not route.startswith(swept)]
     assert not missing, f"add these routes to TABLE in tests/test_permissions.py: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["worker", "editor", "operator"])
+def test_no_one_who_may_check_residents_in_checks_their_own_reservation_in(world, role):
+    """Every role that opens an event's check-in is refused its own reservation's code (no points to self)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms import points
+    from cms.reservations import reserve
+
+    now = timezone.now()
+    event = EventPage.objects.get(pk=world["event"])
+    EventPage.objects.filter(pk=event.pk).update(start=now + timedelta(minutes=30), end=now + timedelta(hours=2),
+                                                 reservation_opens=None, reservation_closes=None)
+    event.refresh_from_db()
+    me = User.objects.get(username=USERNAMES[role])
+    mine = reserve(event, me, "本人", "13805319999", 1)
+    before = points.balance(me)
+    html = client_for(role).post(f"/events/{event.pk}/checkin/", {"code": mine.code}).content.decode()
+    assert "不能给自己签到" in html
+    mine.refresh_from_db()
+    assert mine.checked_in_at is None and points.balance(me) == before

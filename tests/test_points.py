@@ -47,7 +47,9 @@ def to_preview(client, product, quantity):
 
 @pytest.mark.django_db
 def test_checking_in_earns_the_events_points_once_and_the_account_page_shows_them(client):
-    event = EventPage.objects.get(community__slug="chaoyangjie", slug="market")
+    from .test_community import starting_soon
+
+    event = starting_soon()
     user = new_resident("pts_checkin", "13912340001")
     reservation = reserve(event, user, "陈娜", "13912340001", 1)
     staff = login_client(client, "worker")
