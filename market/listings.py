@@ -5,7 +5,8 @@ A product a village adds is hidden (Oscar's ``is_public`` off, so the
 catalogue, search, village pages, the 银发专柜 and live lineups all skip it)
 until an operator approves it. On a public product, a price change of more
 than ``SHOP_PRICE_REVIEW_PERCENT`` is held as the listing's proposed price,
-and the old price stays on sale until it is approved. Each decision tells the
+and the old price stays on sale until it is approved; a new category is held
+the same way (the category decides, say, how much of the price 积分 may pay). Each decision tells the
 village's secretaries, with the reason when it is a rejection.
 """
 
@@ -17,9 +18,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class
+from oscar.core.loading import get_class, get_model
 
 from .models import Listing
+
+SILVER_CATEGORY_SLUG = "silver"  # 银发专柜
 
 Dispatcher = get_class("communication.utils", "Dispatcher")
 
@@ -31,10 +34,12 @@ def needs_price_review(old, new):
     return abs(Decimal(new) - old) / old * 100 > settings.SHOP_PRICE_REVIEW_PERCENT
 
 
-def queue(product, proposed_price=None):
-    """Put the product (or its proposed price) in the operators' queue, forgetting any earlier decision."""
+def queue(product, proposed_price=None, proposed_category=None):
+    """Put the product (or its proposed price and category) in the operators' queue, forgetting any
+    earlier decision."""
     Listing.objects.update_or_create(product=product, defaults={
         "status": Listing.Status.PENDING, "reason": "", "proposed_price": proposed_price,
+        "proposed_category": proposed_category,
         "submitted_at": timezone.now(), "decided_at": None, "decided_by": None,
     })
 
@@ -46,16 +51,42 @@ def submit_new(product):
     queue(product)
 
 
-def change_price(stockrecord, new_price):
-    """Apply a secretary's price, or hold it for review; returns True when it was held."""
+def change_public(stockrecord, new_price, new_category):
+    """A secretary's price and category for a public product: a small price change applies at once; a
+    large one, and any change of category, wait for review while the product sells as it was. Returns
+    True when something was held."""
     product = stockrecord.product
-    if product.is_public and needs_price_review(stockrecord.price, new_price):
-        queue(product, proposed_price=new_price)
-        return True
-    if stockrecord.price != new_price:
+    held_price = new_price if needs_price_review(stockrecord.price, new_price) else None
+    current = shelf(product)
+    held_category = new_category if current is None or new_category.pk != current.pk else None
+    if held_price is None and stockrecord.price != new_price:
         stockrecord.price = new_price
         stockrecord.save(update_fields=["price", "date_updated"])
-    return False
+    if held_price is None and held_category is None:
+        return False
+    pending = Listing.objects.filter(product=product, status=Listing.Status.PENDING).first()
+    if held_price is None and pending and new_price == stockrecord.price:
+        held_price = pending.proposed_price  # a price still waiting is not forgotten by a new category
+    queue(product, proposed_price=held_price, proposed_category=held_category)
+    return True
+
+
+def extra_shelves():
+    """Categories a product is put on besides its own: the 银发专柜 (a village recommends it) and
+    积分兑换 (the operators' shelf)."""
+    return [SILVER_CATEGORY_SLUG, settings.POINTS_EXCHANGE_CATEGORY_SLUG]
+
+
+def shelf(product):
+    """The product's own category (蜂蜜, 蔬菜 …)."""
+    return product.categories.exclude(slug__in=extra_shelves()).first()
+
+
+def set_shelf(product, category):
+    ProductCategory = get_model("catalogue", "ProductCategory")
+    ProductCategory.objects.filter(product=product).exclude(category__slug__in=extra_shelves()).exclude(
+        category=category).delete()
+    ProductCategory.objects.get_or_create(product=product, category=category)
 
 
 def pending():
@@ -75,9 +106,12 @@ def approve(listing, operator):
             for record in product.stockrecords.all():
                 record.price = listing.proposed_price
                 record.save(update_fields=["price", "date_updated"])
+        if listing.proposed_category is not None:
+            set_shelf(product, listing.proposed_category)
         product.is_public = True
         product.save()  # also re-indexes it for search
         listing.status, listing.proposed_price, listing.reason = Listing.Status.APPROVED, None, ""
+        listing.proposed_category = None
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()
     tell_secretaries(listing, format_html(_("「{title}」审核通过，已在共富超市上架"), title=product.title))
@@ -91,6 +125,7 @@ def reject(listing, operator, reason):
         if listing.status != Listing.Status.PENDING:
             return False
         listing.status, listing.proposed_price, listing.reason = Listing.Status.REJECTED, None, reason
+        listing.proposed_category = None
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()
     tell_secretaries(listing, format_html(_("「{title}」审核未通过：{reason}"), title=listing.product.title,

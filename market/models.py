@@ -217,7 +217,7 @@ class Listing(models.Model):
     A product the village adds is not public (Oscar's ``is_public``) until an
     operator approves it. Once public, a price change of more than
     ``SHOP_PRICE_REVIEW_PERCENT`` waits here as ``proposed_price`` while the
-    old price stays on sale. ``reason`` tells the secretary why a submission
+    old price stays on sale, and a new category as ``proposed_category``. ``reason`` tells the secretary why a submission
     was rejected.
     """
 
@@ -231,6 +231,9 @@ class Listing(models.Model):
     )
     status = models.CharField(_("审核状态"), max_length=10, choices=Status.choices, default=Status.PENDING)
     proposed_price = models.DecimalField(_("待审核的新价格"), max_digits=12, decimal_places=2, null=True, blank=True)
+    # a public product's new shelf waits for review too (it decides, say, how much of it 积分 may pay)
+    proposed_category = models.ForeignKey("catalogue.Category", on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="+", verbose_name=_("待审核的新分类"))
     reason = models.TextField(_("未通过的原因"), blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
     decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
@@ -250,6 +253,10 @@ class Listing(models.Model):
     @property
     def is_price_change(self):
         return self.status == self.Status.PENDING and self.proposed_price is not None and self.product.is_public
+
+    @property
+    def is_category_change(self):
+        return self.status == self.Status.PENDING and self.proposed_category_id is not None and self.product.is_public
 
 
 class OrderDelivery(models.Model):

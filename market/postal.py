@@ -63,7 +63,32 @@ def confirm_received(user, number):
         for line in order.lines.all():
             line.set_status(settings.ORDER_STATUS_RECEIVED)
         order.set_status(settings.ORDER_STATUS_RECEIVED)
-        for source in order.sources.filter(amount_debited=0):
+    return order  # money paid on receipt is recorded by who collects it (record_cash), never by the buyer
+
+
+def cash_due(order):
+    """What is still to be collected for an order paid on receipt (its unpaid 到店付款 sources)."""
+    from .checkout.forms import PAY_AT_PICKUP
+
+    return sum(source.amount_allocated for source in order.sources.all()
+               if source.source_type.code == PAY_AT_PICKUP and not source.amount_debited)
+
+
+def record_cash(partners, number):
+    """货款已收到: a village that posted a postal order paid on receipt records the money collected for it."""
+    from .checkout.forms import PAY_AT_PICKUP
+
+    with transaction.atomic():
+        order = (Order.objects.select_for_update(of=("self",))
+                 .filter(number=number, delivery__pickup_point__isnull=True).first())
+        if order is None or not order.lines.filter(partner__in=partners).exists():
+            raise Refused(_("这张订单没有本村的商品"))
+        if order.status not in (settings.ORDER_STATUS_SHIPPED, settings.ORDER_STATUS_RECEIVED):
+            raise Refused(_("订单发货后才能登记货款"))
+        sources = list(order.sources.filter(source_type__code=PAY_AT_PICKUP, amount_debited=0))
+        if not sources:
+            raise Refused(_("这张订单没有待收的货款"))
+        for source in sources:
             source.debit(reference=_("货到付款"))
     return order
 

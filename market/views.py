@@ -13,12 +13,12 @@ from django.views.generic import TemplateView
 from oscar.core.loading import get_model
 
 from .cards import card_queryset
+from .listings import SILVER_CATEGORY_SLUG
 from .models import Village
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
 
-SILVER_CATEGORY_SLUG = "silver"
 ELDER_COOKIE = "elder_mode"
 
 

@@ -10,7 +10,7 @@ from django.core import mail
 from django.test import Client
 from oscar.core.loading import get_model
 
-from market.models import Community, PickupPoint
+from market.models import Community, PickupPoint, Resident
 
 from .conftest import login_client
 from .test_pickup import to_delivery_page
@@ -117,3 +117,31 @@ def test_residents_cannot_assist_and_workers_see_only_their_own_orders(client):
     other_client.force_login(other)
     assert demo.number not in other_client.get("/assist/").content.decode()
     assert other_client.get(f"/assist/orders/{demo.number}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_residents_number_from_another_community_makes_a_guest_order_not_theirs(worker):
+    """F3: 代下单 never lands on another community's resident's account (nor blocks their own orders)."""
+    chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
+    other = User.objects.create_user("yunhu_res", last_name="周", first_name="阿姨")
+    Resident.objects.create(user=other, community=Community.objects.get(slug="yunhu"), mobile="13912340077")
+    response = assist(worker, chaoyang, "13912340077")
+    assert response.status_code == 200 and "请填写居民的姓名" in response.content.decode()  # not filled in for her
+    worker.post("/shop/checkout/delivery/", {"for_whom": "resident", "method": f"pickup-{chaoyang.pk}",
+                                             "mobile": "13912340077", "name": "周阿姨"})
+    place(worker)
+    order = Order.objects.get(shipping_address__first_name="周阿姨")
+    assert order.user is None and order.delivery.pickup_point == chaoyang
+    assert not Order.objects.filter(user=other).exists()
+
+
+@pytest.mark.django_db
+def test_a_resident_who_moved_away_before_placing_gets_a_guest_order(worker):
+    chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
+    assist(worker, chaoyang, "13805310002")  # 胡奶奶, of 朝阳街社区
+    hers = Order.objects.filter(user__username="elder").count()
+    Resident.objects.filter(user__username="elder").update(community=Community.objects.get(slug="yunhu"))
+    place(worker)
+    assert Order.objects.filter(user__username="elder").count() == hers
+    assert Order.objects.filter(user__isnull=True, delivery__placed_by__username="worker",
+                                shipping_address__first_name="胡奶奶").exists()

@@ -143,6 +143,11 @@ TABLE = [
      signed_in(DENIED, secretary_a=DONE, secretary_b=DONE)),
     ("village/orders/<str:number>/shipped/", "get", "/village/orders/{order_number}/shipped/",
      signed_in(DENIED, secretary_a=NOT_ALLOWED, secretary_b=NOT_ALLOWED)),
+    # 货款已收到 for a postal order paid on receipt: a village with lines in it (a refusal is a message)
+    ("village/orders/<str:number>/cash/", "post", "/village/orders/{order_number}/cash/",
+     signed_in(DENIED, secretary_a=DONE, secretary_b=DONE)),
+    ("village/orders/<str:number>/cash/", "get", "/village/orders/{order_number}/cash/",
+     signed_in(DENIED, secretary_a=NOT_ALLOWED, secretary_b=NOT_ALLOWED)),
     ("shop/orders/<str:number>/received/", "post", "/shop/orders/{order_number}/received/", signed_in(DONE)),
     ("shop/orders/<str:number>/received/", "get", "/shop/orders/{order_number}/received/", signed_in(NOT_ALLOWED)),
     ("shop/accounts/addresses/<int:pk>/<slug:action>/", "get",

@@ -86,6 +86,23 @@ def test_a_postal_order_is_posted_with_a_tracking_number_and_confirmed_by_its_bu
     order.refresh_from_db()
     assert order.status == "已签收"
     assert all(line.status == "已签收" for line in order.lines.all())
+    # paid on receipt: the buyer's 确认收货 records no money (F8); the village that collects it does, once
+    source = order.sources.get()
+    assert source.source_type.code == "pay-at-pickup" and source.amount_debited == 0
+    refused = login_client(Client(), "secretary_damiaotun").post(f"/village/orders/{order.number}/cash/", follow=True)
+    assert "这张订单没有本村的商品" in refused.content.decode()
+    source.refresh_from_db()
+    assert source.amount_debited == 0  # another village has no lines in it
+    orders_page = secretary.get("/village/orders/").content.decode()
+    assert f"/village/orders/{order.number}/cash/" in orders_page
+    done = secretary.post(f"/village/orders/{order.number}/cash/", follow=True).content.decode()
+    assert "货款已登记" in done
+    source.refresh_from_db()
+    assert source.amount_debited == order.total_incl_tax
+    again = secretary.post(f"/village/orders/{order.number}/cash/", follow=True).content.decode()
+    assert "没有待收的货款" in again
+    source.refresh_from_db()
+    assert source.amount_debited == order.total_incl_tax
 
 
 @pytest.mark.django_db

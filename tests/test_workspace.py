@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 import zxingcpp
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import Client
@@ -119,9 +120,10 @@ def test_a_rejected_product_shows_the_reason_and_a_resubmission_goes_back_to_rev
     assert product.listing.status == Listing.Status.PENDING and not product.is_public
 
 
-def edit_price(client, product, price):
+def edit_price(client, product, price, category=None):
     origin = product.origin
-    data = {"title": product.title, "category": product.categories.exclude(slug="silver").first().pk, "description": "好吃",
+    category = category or product.categories.exclude(slug__in=["silver", "points-exchange"]).first().pk
+    data = {"title": product.title, "category": category, "description": "好吃",
             "price": price, "num_in_stock": "100",
             **{f"origin-{field}": getattr(origin, field) for field in
                ("producer", "place", "season", "pack_size", "shelf_life", "storage", "certification",
@@ -151,6 +153,47 @@ def test_a_big_price_change_waits_for_review_while_the_old_price_stays_on_sale(c
     login_client(Client(), "admin").post(f"/village/review/{honey.listing.pk}/", {"decision": "approve"})
     record.refresh_from_db()
     assert record.price == Decimal("99.00")
+
+
+@pytest.mark.django_db
+def test_a_village_cannot_shelve_its_product_as_points_exchange_and_a_new_category_waits_for_review(client):
+    from django.conf import settings
+
+    from oscar.apps.partner.strategy import Default
+
+    from market.checkout.points import payable_with_points
+
+    Category = get_model("catalogue", "Category")
+    exchange = Category.objects.get(slug=settings.POINTS_EXCHANGE_CATEGORY_SLUG)
+    grain = Category.objects.get(slug="grain-oil")
+    login_client(client, "secretary")
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    page = client.get(f"/village/products/{honey.pk}/").content.decode()
+    assert f'value="{exchange.pk}"' not in page  # 积分兑换 is the operators' shelf
+    response = edit_price(client, honey, "68.00", category=exchange.pk)
+    assert response.status_code == 200 and "选择一个有效的选项" in response.content.decode()
+    assert not honey.categories.filter(pk=exchange.pk).exists()
+
+    # another shelf: held for review, the product stays on sale where it was
+    response = edit_price(client, honey, "68.00", category=grain.pk)
+    assert "审核后生效" in response.content.decode()
+    honey.refresh_from_db()
+    assert honey.is_public and not honey.categories.filter(pk=grain.pk).exists()
+    assert honey.listing.proposed_category == grain and honey.listing.proposed_price is None
+    assert "改到「粮油」待审核" in client.get("/village/").content.decode()
+    queue = login_client(Client(), "admin").get("/village/review/").content.decode()
+    assert "申请换分类：改到「粮油」" in queue
+    login_client(Client(), "admin").post(f"/village/review/{honey.listing.pk}/", {"decision": "approve"})
+    assert set(honey.categories.values_list("slug", flat=True)) == {"grain-oil"}
+
+    # points still pay at most half of it; an operator's 积分兑换 shelf survives the village's edits
+    basket = get_model("basket", "Basket").objects.create(owner=get_user_model().objects.get(username="resident"))
+    basket.strategy = Default()
+    basket.add_product(honey, 1)
+    assert payable_with_points(basket) == Decimal("34.00")
+    honey.categories.add(exchange)
+    edit_price(client, honey, "68.00")
+    assert honey.categories.filter(pk=exchange.pk).exists()
 
 
 @pytest.mark.django_db

@@ -108,10 +108,13 @@ class DeliveryForm(forms.Form):
         except forms.ValidationError as error:
             self.add_error("mobile", error)
             return data
-        self.resident = resident_by_mobile(data["mobile"])
         point = self.assist_points.get(data.get("method"))
+        found = resident_by_mobile(data["mobile"])
+        # only a resident of the worker's own community gets the order on their account; any other number
+        # makes a guest order in the worker's community, under the name typed
+        self.resident = found if found and point and found.community_id == point.community_id else None
         if not (data.get("name") or "").strip():
-            if self.resident and point and self.resident.community_id == point.community_id and resident_name(self.resident):
+            if self.resident and resident_name(self.resident):
                 data["name"] = resident_name(self.resident)
             else:
                 self.add_error("name", _("请填写居民的姓名"))

@@ -232,10 +232,13 @@ class PaymentDetailsView(views.PaymentDetailsView):
         return self._assisting
 
     def buyer(self):
-        """Whose order this is: the user, or for 代下单 the resident's account (a guest order without one)."""
+        """Whose order this is: the user, or for 代下单 the account of the resident of the worker's community
+        (checked again now; a guest order without one)."""
         if not self.assisting():
             return self.request.user
-        return get_user_model().objects.filter(pk=self.checkout_session.assisted_user_id()).first() or AnonymousUser()
+        point = self.get_shipping_method(self.request.basket).point
+        return get_user_model().objects.filter(pk=self.checkout_session.assisted_user_id(),
+                                               resident__community=point.community_id).first() or AnonymousUser()
 
     def check_assist_is_allowed(self, request):
         """代下单 only while the user is still a worker of the pickup point's community."""

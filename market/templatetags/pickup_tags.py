@@ -52,3 +52,11 @@ def order_postal(order):
 def site_url(path=""):
     """An absolute link on the site's own public address (SITE_URL), for emails."""
     return settings.SITE_URL.rstrip("/") + path
+
+
+@register.filter
+def cash_due(order):
+    """Money still to collect for an order paid on receipt (0 when none)."""
+    from market.postal import cash_due as due
+
+    return due(order)

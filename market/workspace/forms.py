@@ -9,6 +9,7 @@ from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
 from oscar.core.loading import get_model
 
+from market import listings
 from market.images import CheckedPhotosField
 from market.models import Batch, Certification, ProductOrigin
 from market.partner.models import StockBelowOrders
@@ -53,7 +54,8 @@ class ProductForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.product = product
         self.fields["village"].queryset = villages
-        self.fields["category"].queryset = Category.get_root_nodes().exclude(slug=SILVER_CATEGORY_SLUG)
+        # the 银发专柜 is a recommendation (below) and 积分兑换 the operators' shelf: neither is a village's to choose
+        self.fields["category"].queryset = Category.get_root_nodes().exclude(slug__in=listings.extra_shelves())
         images = list(product.images.all()) if product else []
         if images:
             self.fields["remove_photos"].choices = [(str(image.pk), image) for image in images]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("batches/<str:code>/labels/", views.LabelsView.as_view(), name="labels"),
     path("orders/", views.OrdersView.as_view(), name="orders"),
     path("orders/<str:number>/shipped/", postal_views.ShippedView.as_view(), name="shipped"),
+    path("orders/<str:number>/cash/", postal_views.CashView.as_view(), name="cash"),
     path("deliveries/<day:day>/<int:point>/", views.PackingListView.as_view(), name="packing"),
     path("deliveries/<day:day>/<int:point>/delivered/", views.DeliveredView.as_view(), name="delivered"),
     path("review/", views.ReviewQueueView.as_view(), name="review"),

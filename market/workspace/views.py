@@ -107,7 +107,9 @@ class ProductFormView(SecretaryMixin, TemplateView):
         record = product.stockrecords.first() if product else None
         initial = {}
         if product:
-            category = product.categories.exclude(slug=SILVER_CATEGORY_SLUG).first()
+            listing = getattr(product, "listing", None)
+            category = (listing.proposed_category if listing and listing.is_category_change else None) \
+                or listings.shelf(product)
             initial = {"title": product.title, "description": text_of(product.description),
                        "category": category.pk if category else None,
                        "for_elders": product.categories.filter(slug=SILVER_CATEGORY_SLUG).exists(),
@@ -143,7 +145,7 @@ class ProductFormView(SecretaryMixin, TemplateView):
             messages.success(request, _("「%(title)s」已提交审核，运营人员通过后就会在共富超市上架")
                              % {"title": self.product.title})
         elif held:
-            messages.warning(request, _("价格变动超过 %(n)d%%，新价格要等运营人员审核后生效，现在仍按原价销售")
+            messages.warning(request, _("改价超过 %(n)d%% 或换了分类，要等运营人员审核后生效，现在仍按原样销售")
                              % {"n": settings.SHOP_PRICE_REVIEW_PERCENT})
         else:
             messages.success(request, _("已保存"))
@@ -174,7 +176,9 @@ class ProductFormView(SecretaryMixin, TemplateView):
         origin = forms["origin_form"].save(commit=False)
         origin.product = product
         origin.save()
-        self.set_categories(product, data["category"], data["for_elders"])
+        if self.product_was_new or not product.is_public:
+            listings.set_shelf(product, data["category"])  # a public product's new shelf waits for review
+        self.recommend_for_elders(product, data["for_elders"])
         for position, upload in enumerate(data["photos"], start=product.images.count()):
             name, content = resized_photo(upload)
             image = ProductImage(product=product, caption=product.title, display_order=position)
@@ -193,14 +197,11 @@ class ProductFormView(SecretaryMixin, TemplateView):
             record.save(update_fields=["price", "date_updated"])
             listings.submit_new(product)  # a reworked submission goes back into the queue
             return False
-        return listings.change_price(record, data["price"])
+        return listings.change_public(record, data["price"], data["category"])
 
     @staticmethod
-    def set_categories(product, category, for_elders):
+    def recommend_for_elders(product, for_elders):
         silver = Category.objects.filter(slug=SILVER_CATEGORY_SLUG).first()
-        ProductCategory.objects.filter(product=product).exclude(
-            category__in=[c for c in (category, silver) if c]).delete()
-        ProductCategory.objects.get_or_create(product=product, category=category)
         if silver and for_elders:
             ProductCategory.objects.get_or_create(product=product, category=silver)
         elif silver:
