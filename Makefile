@@ -9,6 +9,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+export HOST PORT  # the site's own address (SITE_URL) follows them unless SITE_URL is set
 
 .PHONY: run setup test install install-dev system frontend ingest bench bench-shop messages clean lock
 

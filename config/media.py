@@ -1,17 +1,34 @@
 """Uploads served by the site itself (development and the embedded default; in production the front
 web server serves MEDIA_ROOT). Django's ``serve`` ignores ``Range``, and a browser cannot seek in a
-video it cannot ask for by range: replays need it."""
+video it cannot ask for by range: replays need it. Photos of products not yet public are served only
+to their village's secretaries and operators (and their file names cannot be guessed)."""
 
 import re
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.views.static import serve
 
 RANGE = re.compile(r"bytes=(\d*)-(\d*)$")
 MAX_PART = 8 * 1024 * 1024  # a longer range is answered with its first 8 MiB; the browser asks for the rest
 
 
+def hidden_photo(request, path):
+    """True if this is the photo of a product residents cannot see yet (under review or rejected) and the
+    person asking is neither one of its village's secretaries nor an operator."""
+    from oscar.core.loading import get_model
+
+    images = get_model("catalogue", "ProductImage").objects.filter(original=path, product__is_public=False)
+    if not images.exists():
+        return False
+    user = request.user
+    if user.is_authenticated and user.is_staff:
+        return False
+    return not (user.is_authenticated and images.filter(product__stockrecords__partner__users=user).exists())
+
+
 def serve_media(request, path, document_root):
+    if hidden_photo(request, path):
+        raise Http404
     response = serve(request, path, document_root=document_root)
     if not isinstance(response, FileResponse):
         return response

@@ -415,7 +415,24 @@ TASKS = {
 
 # --- Wagtail -----------------------------------------------------------------
 WAGTAIL_SITE_NAME = "共富超市 · 幸福直播间"
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")  # links in emails
+def served_at():
+    """Where `make run` serves (HOST, PORT) when SITE_URL is not set. A server listening on every address
+    is reached from phones on the same network at this machine's own address, not 0.0.0.0."""
+    host, port = os.environ.get("HOST") or "127.0.0.1", os.environ.get("PORT") or "8000"
+    if host in ("0.0.0.0", "::"):
+        import socket
+
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+                probe.connect(("10.255.255.255", 1))  # picks the outgoing address; nothing is sent
+                host = probe.getsockname()[0]
+        except OSError:
+            host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
+# The site's one public address: QR labels, links in emails, Stripe's way back, the WebSocket Origin check.
+SITE_URL = os.environ.get("SITE_URL") or served_at()
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "txt", "csv"]

@@ -54,11 +54,19 @@ class CheckedImageField(forms.ImageField):
 PHOTO_MAX_SIDE = 1600
 
 
+def photo_name(extension="jpg"):
+    """A stored photo's file name that nobody can guess (a product under review must not be found by
+    trying names like ``sangzidian-review-pending.jpg``)."""
+    import secrets
+
+    return f"{secrets.token_urlsafe(18)}.{extension}"
+
+
 def resized_photo(upload):
-    """A phone photo made fit for the shop: turned upright, at most PHOTO_MAX_SIDE px, JPEG, no EXIF
-    (which can carry the place it was taken). Returns (file name, ContentFile)."""
+    """A phone photo made fit for the shop: turned upright, at most PHOTO_MAX_SIDE px, JPEG, without any
+    metadata segment (EXIF can carry the place it was taken, comments and XMP whatever the camera or an
+    editor wrote). Returns (an unguessable file name, ContentFile)."""
     import io
-    from pathlib import Path
 
     from django.core.files.base import ContentFile
     from PIL import ImageOps
@@ -69,9 +77,10 @@ def resized_photo(upload):
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
         image.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+        image.info = {}  # Pillow writes a JPEG's comment, ICC profile and XMP back from here
         buffer = io.BytesIO()
         image.save(buffer, format="JPEG", quality=85, optimize=True)
-    return Path(upload.name).stem[:60] + ".jpg", ContentFile(buffer.getvalue())
+    return photo_name(), ContentFile(buffer.getvalue())
 
 
 class MultipleImageInput(forms.ClearableFileInput):

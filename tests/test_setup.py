@@ -100,3 +100,23 @@ def test_configured_services_are_the_ones_in_use():
         assert cache.get("gongfu-ci-probe") == "ok"
     else:
         assert layer == "channels.layers.InMemoryChannelLayer"
+
+
+@pytest.mark.parametrize("env, expected", [
+    ({"PORT": "8101"}, "http://127.0.0.1:8101"),
+    ({"HOST": "127.0.0.2", "PORT": "8102"}, "http://127.0.0.2:8102"),
+    ({"PORT": "8101", "SITE_URL": "https://gongfu.example.cn"}, "https://gongfu.example.cn"),
+])
+def test_the_sites_own_address_follows_host_and_port_unless_set(env, expected):
+    """QR labels, email links, Stripe's way back and the WebSocket Origin check use SITE_URL."""
+    clean = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "HOST", "PORT")}
+    result = subprocess.run([sys.executable, "-c", "from django.conf import settings; print(settings.SITE_URL)"],
+                            cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE": "config.settings", **env},
+                            capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == expected, result.stderr
+
+
+def test_make_run_hands_host_and_port_to_the_processes_it_starts():
+    result = subprocess.run(["make", "-s", "-f", "Makefile", "--eval", "show: ; @echo $$PORT $$HOST", "show",
+                             "PORT=8103"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["8103", "127.0.0.1"], result.stderr

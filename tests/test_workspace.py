@@ -409,3 +409,47 @@ def test_residents_and_secretaries_cannot_open_the_operators_screens(client):
         for url in ("/cms/snippets/market/village/add/", "/cms/snippets/market/community/",
                     "/cms/snippets/market/pickuppoint/add/"):
             assert client.get(url).status_code in (302, 403), (username, url)
+
+
+def jpeg_segments(data):
+    """The marker bytes of a JPEG's header segments, up to the image data (SOS)."""
+    assert data[:2] == b"\xff\xd8"
+    markers, at = [], 2
+    while at < len(data):
+        marker = data[at + 1]
+        if marker == 0xDA:
+            break
+        markers.append(marker)
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return markers
+
+
+@pytest.mark.django_db
+def test_photos_of_products_under_review_have_secret_names_no_metadata_and_are_shown_only_to_their_village(client):
+    """F9: nothing to guess, nothing left in the file, nobody else to see it before it is public."""
+    buffer = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    Image.new("RGB", (800, 600), "#3a3").save(buffer, format="JPEG", exif=exif.tobytes(),
+                                               comment=b"shot at 36.68N 116.99E by the secretary",
+                                               xmp=b"<x:xmpmeta>GPS 36.68</x:xmpmeta>")
+    upload = SimpleUploadedFile("sangzidian-secret-tomato.jpg", buffer.getvalue(), content_type="image/jpeg")
+    login_client(client, "secretary_damiaotun")
+    product = add_tomatoes(client, photos=upload)
+    stored = product.images.get().original
+    assert "sangzidian" not in stored.name and "tomato" not in stored.name
+    data = stored.read()
+    assert not {0xFE, 0xE1, 0xE2} & set(jpeg_segments(data))  # no comment, EXIF/XMP or ICC segment
+    assert b"36.68" not in data and b"PhoneMaker" not in data
+
+    url = settings.MEDIA_URL + stored.name
+    assert client.get(url).status_code == 200  # its own village
+    assert Client().get(url).status_code == 404
+    assert login_client(Client(), "secretary").get(url).status_code == 404  # another village
+    assert login_client(Client(), "resident").get(url).status_code == 404
+    operator = login_client(Client(), "admin")
+    assert operator.get(url).status_code == 200
+    operator.post(f"/village/review/{product.listing.pk}/", {"decision": "approve"})
+    assert Client().get(url).status_code == 200  # public now
+    # the demo's pending product cannot be found by its SKU any more
+    assert not get_model("catalogue", "ProductImage").objects.filter(original__contains="review-pending").exists()

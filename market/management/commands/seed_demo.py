@@ -28,6 +28,7 @@ from live.models import HOSTS_GROUP, ChatMessage, LineupItem, LiveSession
 from market.models import Batch, Community, Listing, PickupPoint, ProductOrigin, Resident, Village
 from market.search.index import rebuild as rebuild_search
 from market.search.models import SynonymGroup
+from market.images import photo_name
 from market.views import SILVER_CATEGORY_SLUG
 
 from ..demo_data import (COMMUNITIES, DEMO_PASSWORD, DESCRIPTIONS, KEEPING, ORIGINS, PRICE_CHANGE, RESIDENTS,
@@ -201,7 +202,7 @@ class Command(BaseCommand):
             ProductCategory.objects.get_or_create(product=product, category=Category.objects.get(name=category,
                                                                                                   depth=1))
             image = ProductImage(product=product, caption=title, display_order=0)
-            image.original.save(f"{sku}.jpg", ContentFile(product_image(title, category, sku)), save=False)
+            image.original.save(photo_name(), ContentFile(product_image(title, category, sku)), save=False)
             image.save()
             self.seed_origin(product, v_slug, category, 0)
             Listing.objects.create(product=product, status=status, reason=reason,
