@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import tempfile
+import warnings
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -45,15 +46,24 @@ def seed_replay(session, users):
 
 
 def record(session):
-    """A test-card recording of LENGTH_S seconds as the replay (skipped where ffmpeg is not installed)."""
+    """A test-card recording of LENGTH_S seconds as the replay (skipped, with a warning, where ffmpeg is not
+    installed or does not work: the demo is still loaded and ``make run`` goes on)."""
     if not shutil.which("ffmpeg"):
         return
     with tempfile.TemporaryDirectory() as scratch:
         mp4 = Path(scratch) / "replay.mp4"
-        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", f"testsrc2=size=480x270:rate=10:d={LENGTH_S}",
-                        "-f", "lavfi", "-i", f"sine=frequency=440:d={LENGTH_S}", "-c:v", "libx264",
-                        "-preset", "veryfast", "-crf", "32", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k",
-                        "-shortest", "-movflags", "+faststart", str(mp4)], check=True, timeout=300)
+        try:
+            subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i",
+                            f"testsrc2=size=480x270:rate=10:d={LENGTH_S}",
+                            "-f", "lavfi", "-i", f"sine=frequency=440:d={LENGTH_S}", "-c:v", "libx264",
+                            "-preset", "veryfast", "-crf", "32", "-pix_fmt", "yuv420p", "-c:a", "aac", "-b:a", "48k",
+                            "-shortest", "-movflags", "+faststart", str(mp4)],
+                           check=True, timeout=300, capture_output=True)
+        except (OSError, subprocess.SubprocessError) as error:
+            stderr = getattr(error, "stderr", b"") or b""
+            warnings.warn(f"demo replay skipped: ffmpeg failed ({error}; {stderr.decode(errors='replace')[-300:]})",
+                          stacklevel=2)
+            return
         with mp4.open("rb") as stream:
             session.replay.save(f"session-{session.pk}.mp4", File(stream), save=False)
     session.replay_pieces = [[session.started_at.timestamp(), float(LENGTH_S)]]

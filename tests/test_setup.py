@@ -120,3 +120,21 @@ def test_make_run_hands_host_and_port_to_the_processes_it_starts():
     result = subprocess.run(["make", "-s", "-f", "Makefile", "--eval", "show: ; @echo $$PORT $$HOST", "show",
                              "PORT=8103"], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.stdout.split() == ["8103", "127.0.0.1"], result.stderr
+
+
+@pytest.mark.django_db
+def test_a_broken_ffmpeg_skips_the_demo_replay_with_a_warning_instead_of_stopping_make_run(tmp_path, monkeypatch):
+    """Seen on a machine mid-install: ffmpeg present but exiting 127 on a missing shared library."""
+    from live.demo import record
+    from live.models import LiveSession
+
+    fake = tmp_path / "ffmpeg"
+    fake.write_text("#!/bin/sh\necho 'error while loading shared libraries: libavdevice.so.59' >&2\nexit 127\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}:{os.environ['PATH']}")
+    session = LiveSession.objects.filter(status="ended").first()
+    before = session.replay.name
+    with pytest.warns(UserWarning, match="demo replay skipped.*libavdevice"):
+        record(session)  # returns: seed_demo goes on
+    session.refresh_from_db()
+    assert session.replay.name == before
