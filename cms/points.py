@@ -114,7 +114,8 @@ def spend(user, points, order_number):
 
 
 def return_for_order(order):
-    """A cancelled order gives back whatever points it still holds, once; returns the entry or None."""
+    """A cancelled order gives back whatever points it still holds, once; returns the entry or None. The
+    order's 积分 payment source is marked refunded with them, so Oscar's records say the same."""
     if order.user_id is None:
         return None
     with transaction.atomic():
@@ -122,8 +123,12 @@ def return_for_order(order):
         held = -total(PointsEntry.objects.filter(user_id=order.user_id, order_number=order.number))
         if held <= 0:
             return None
-        return PointsEntry.objects.create(user_id=order.user_id, amount=held, reason=Reason.RETURNED,
-                                          order_number=order.number)
+        entry = PointsEntry.objects.create(user_id=order.user_id, amount=held, reason=Reason.RETURNED,
+                                           order_number=order.number)
+        source = order.sources.filter(source_type__code=POINTS_SOURCE).first()
+        if source is not None and source.amount_refunded < source.amount_debited:
+            source.refund(source.amount_debited - source.amount_refunded, reference=_("积分已退回"))
+        return entry
 
 
 POINTS_SOURCE = "points"  # the Oscar payment source type of the part paid with points

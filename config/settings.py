@@ -342,6 +342,8 @@ def _staff_only(user, url_name=None, url_args=None, url_kwargs=None):
 OSCAR_DASHBOARD_NAVIGATION = OSCAR_DASHBOARD_NAVIGATION + [  # noqa: F405
     {"label": _("上架审核"), "icon": "fas fa-clipboard-check", "url_name": "workspace:review",
      "access_fn": _staff_only},
+    {"label": _("支付异常"), "icon": "fas fa-exclamation-triangle", "url_name": "payment-issues",
+     "access_fn": _staff_only},
 ]
 
 # Order statuses: pickup orders are placed, at the pickup point, collected; postal ones placed
@@ -398,6 +400,10 @@ PAYMENT_CURRENCY = os.environ.get("PAYMENT_CURRENCY", "cny")
 PAYMENT_TIMEOUT_MINUTES = int(os.environ.get("PAYMENT_TIMEOUT_MINUTES", 30))  # unpaid online orders are released after
 PAYMENT_METHOD_TYPES = ["card", "alipay", "wechat_pay"]
 PAYMENT_MAX_ATTEMPTS = int(os.environ.get("PAYMENT_MAX_ATTEMPTS", 5))  # Checkout Sessions per order ("pay again")
+# A payment Stripe is still confirming (an async method) is checked with Stripe after this many minutes, and
+# given up (the order released; money arriving later is refunded from the operators' queue) after these hours.
+PAYMENT_PROCESSING_CHECK_MINUTES = int(os.environ.get("PAYMENT_PROCESSING_CHECK_MINUTES", 30))
+PAYMENT_PROCESSING_MAX_HOURS = int(os.environ.get("PAYMENT_PROCESSING_MAX_HOURS", 72))
 
 # --- Uploads: every image that enters the site ---------------------------------
 IMAGE_UPLOAD_MAX_BYTES = int(os.environ.get("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024))

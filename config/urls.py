@@ -11,6 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cms.search import SearchView
 from config.media import serve_media
 from live import views as live_views
+from market.payments import issues
 from market.payments.views import RefundView
 from market.views import ElderModeView, TraceView
 
@@ -26,6 +27,10 @@ urlpatterns = [
     # Oscar's dashboard has a login page of its own; send it to the one above.
     path("dashboard/login/", RedirectView.as_view(url=settings.LOGIN_URL, query_string=True)),
     path("dashboard/orders/<str:number>/refund/", RefundView.as_view(staff_only=True), name="order-refund"),
+    path("dashboard/payment-issues/", issues.IssueListView.as_view(), name="payment-issues"),
+    path("dashboard/payment-issues/<int:pk>/refund/", issues.IssueRefundView.as_view(), name="payment-issue-refund"),
+    path("dashboard/payment-issues/<int:pk>/resolve/", issues.IssueResolveView.as_view(),
+         name="payment-issue-resolve"),
     path("village/orders/<str:number>/refund/", RefundView.as_view(), name="village-refund"),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("shop/", include("market.urls")),

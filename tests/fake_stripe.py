@@ -63,8 +63,10 @@ class FakeStripe:
 
     def reset(self):
         self.requests, self.sessions, self.refunds, self.answers = [], {}, {}, {}
+        self.intents = {}
         self.refund_status = "succeeded"
         self.fail = False  # answer every API call with a 500 (Stripe down)
+        self.lose_answers = 0  # do the next N calls, then drop the connection before answering
 
     def close(self):
         self.server.shutdown()
@@ -78,17 +80,38 @@ class FakeStripe:
                 "created": int(time.time()), "livemode": False, "data": {"object": obj}}
 
     def complete(self, session_id, payment_status="paid", amount=None, currency=None):
-        """The buyer paid on Stripe's page: the session is complete; returns checkout.session.completed."""
+        """The buyer paid on Stripe's page (or, unpaid, started an async payment): the session is complete;
+        returns checkout.session.completed."""
         with self.lock:
             session = self.sessions[session_id]
             session.update(status="complete", payment_status=payment_status,
                            payment_intent=session["payment_intent"] or self.new_id("pi"))
+            self.intents[session["payment_intent"]] = {
+                "id": session["payment_intent"], "object": "payment_intent", "amount": session["amount_total"],
+                "currency": session["currency"],
+                "status": "succeeded" if payment_status == "paid" else "processing"}
             obj = dict(session)
         if amount is not None:
             obj["amount_total"] = amount
         if currency is not None:
             obj["currency"] = currency
         return self.event("checkout.session.completed", obj)
+
+    def settle_intent(self, payment_intent, status):
+        """An async payment ends at Stripe ("succeeded": the session is paid; "requires_payment_method")."""
+        with self.lock:
+            self.intents[payment_intent]["status"] = status
+            if status == "succeeded":
+                for session in self.sessions.values():
+                    if session["payment_intent"] == payment_intent:
+                        session["payment_status"] = "paid"
+
+    def refund_in_dashboard(self, payment_intent, amount):
+        """An operator refunds in Stripe's own dashboard: the site hears of it only by charge.refunded."""
+        refund = {"id": self.new_id("re"), "object": "refund", "amount": amount, "currency": "cny",
+                  "payment_intent": payment_intent, "status": "succeeded", "metadata": {}}
+        self.refunds[refund["id"]] = refund
+        return self.charge_refunded(payment_intent)
 
     def expire(self, session_id):
         with self.lock:
@@ -151,6 +174,9 @@ class FakeStripe:
                     return 400, {"error": {"type": "invalid_request_error", "message": "Session is not open"}}
                 session["status"] = "expired"
             return 200, session
+        intent = re.fullmatch(r"/v1/payment_intents/([\w]+)", path)
+        if method == "GET" and intent and intent.group(1) in self.intents:
+            return 200, self.intents[intent.group(1)]
         if method == "POST" and path == "/v1/refunds":
             refund = {"id": self.new_id("re"), "object": "refund", "amount": int(params["amount"]),
                       "currency": "cny", "payment_intent": params["payment_intent"], "status": self.refund_status,
@@ -189,11 +215,22 @@ class FakeStripe:
                                           "idempotency_key": key,
                                           "authorization": self.headers.get("Authorization")})
                     if key and (method, key) in fake.answers:
-                        status, answer = fake.answers[(method, key)]
+                        sent, status, answer = fake.answers[(method, key)]
+                        if sent != params:  # Stripe: a key can only be used again with the same parameters
+                            status, answer = 400, {"error": {
+                                "type": "idempotency_error",
+                                "message": "Keys for idempotent requests can only be used with the same "
+                                           "parameters they were first used with."}}
                     else:
                         status, answer = fake.api(method, url.path, params)
                         if key and status < 500:
-                            fake.answers[(method, key)] = (status, answer)
+                            fake.answers[(method, key)] = (params, status, answer)
+                    lost = fake.lose_answers > 0
+                    fake.lose_answers -= 1 if lost else 0
+                if lost:  # done at "Stripe", but the answer never reaches the site
+                    self.close_connection = True
+                    self.connection.close()
+                    return
                 self.reply(status, answer, headers=[("Request-Id", fake.new_id("req"))])
 
             def pay_page(self, method, session_id, params):

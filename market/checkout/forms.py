@@ -9,7 +9,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 ONLINE = "stripe"  # Stripe Checkout: card, Alipay, WeChat Pay on Stripe's page
-PAYMENT_LABELS = {ONLINE: _("在线支付（银行卡、支付宝、微信支付）"), PAY_AT_PICKUP: _("到店付款（自提或收货时付款）")}
+PAYMENT_LABELS = {ONLINE: _("在线支付（微信支付、支付宝、银行卡）"), PAY_AT_PICKUP: _("到店付款（自提或收货时付款）")}
 
 
 class PaymentMethodForm(forms.Form):

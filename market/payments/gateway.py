@@ -10,10 +10,13 @@ from datetime import timedelta
 import stripe
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-# Stripe accepts a Checkout Session's expires_at between 30 minutes and 24 hours from its creation.
-MIN_LIFETIME, MAX_LIFETIME = timedelta(minutes=30), timedelta(hours=24)
+# Stripe accepts a Checkout Session's expires_at between 30 minutes and 24 hours from its creation. A
+# session is asked for with its expiry fixed beforehand (so the same request can be sent again after a lost
+# answer); the 5 minutes over Stripe's least leave room to send it again, unchanged.
+STRIPE_MIN_LIFETIME, MAX_LIFETIME = timedelta(minutes=30), timedelta(hours=24)
+MIN_LIFETIME = STRIPE_MIN_LIFETIME + timedelta(minutes=5)
 
 
 def configured():
@@ -48,7 +51,7 @@ def line_items(order):
     if order.shipping_incl_tax:
         items.append({"quantity": 1, "price_data": {
             "currency": currency, "unit_amount": fen(order.shipping_incl_tax),
-            "product_data": {"name": str(translation.gettext("运费"))}}})
+            "product_data": {"name": "运费"}}})  # not translated: the same request whatever the language
     if sum(item["quantity"] * item["price_data"]["unit_amount"] for item in items) != due:
         items = [{"quantity": 1, "price_data": {"currency": currency, "unit_amount": due,
                                                 "product_data": {"name": f"订单 {order.number}"}}}]
@@ -60,11 +63,23 @@ def session_lifetime():
     return min(max(wanted, MIN_LIFETIME), MAX_LIFETIME)
 
 
-def create_checkout_session(order, attempt_number):
-    """A hosted Checkout Session for the order; the same attempt number never makes a second one."""
+def order_key(order):
+    """An order's name in idempotency keys: its number and the microsecond it was placed, so that two
+    installations sharing a Stripe account (a test site beside a training one) never share a key."""
+    return f"{order.number}.{int(order.date_placed.timestamp() * 1_000_000)}"
+
+
+def can_resend(attempt, now=None):
+    """Whether the request for this attempt's session can still be sent again exactly as it was."""
+    return attempt.expires_at - (now or timezone.now()) > STRIPE_MIN_LIFETIME + timedelta(minutes=1)
+
+
+def create_checkout_session(order, attempt):
+    """A hosted Checkout Session for one attempt at paying the order. Everything sent is fixed by the order
+    and the attempt (its number is in the idempotency key, its expiry in the body), so sending it again
+    after a lost answer gets the same session back instead of Stripe's idempotency error."""
     site = settings.SITE_URL.rstrip("/")
     order_url = site + reverse("customer:order", args=[order.number])
-    expires_at = timezone.now() + session_lifetime()
     params = {
         "mode": "payment",
         "line_items": line_items(order),
@@ -75,17 +90,21 @@ def create_checkout_session(order, attempt_number):
         "payment_intent_data": {"metadata": {"order_number": order.number}},
         "success_url": order_url + "?paid=1",
         "cancel_url": order_url + "?cancelled=1",
-        "expires_at": int(expires_at.timestamp()),
-        "locale": "zh" if translation.get_language().startswith("zh") else "en",
+        "expires_at": int(attempt.expires_at.timestamp()),
+        "locale": "auto",  # the buyer's phone's language; not the request's, which may differ on a retry
     }
     if order.email:
         params["customer_email"] = order.email
     return client().v1.checkout.sessions.create(
-        params, {"idempotency_key": f"checkout-{order.number}-{attempt_number}"})
+        params, {"idempotency_key": f"checkout-{order_key(order)}-{attempt.number}"})
 
 
 def retrieve_checkout_session(session_id):
     return client().v1.checkout.sessions.retrieve(session_id)
+
+
+def retrieve_payment_intent(payment_intent):
+    return client().v1.payment_intents.retrieve(payment_intent)
 
 
 def list_checkout_sessions(created_after):

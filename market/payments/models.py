@@ -28,7 +28,10 @@ class CheckoutAttempt(models.Model):
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="checkout_attempts",
                               verbose_name=_("订单"))
-    session_id = models.CharField(_("Stripe 会话"), max_length=255, unique=True)
+    # the attempt's number and expiry are fixed before Stripe is asked, so asking again after a lost answer
+    # sends the same idempotency key (checkout-<order>-<number>) with the same parameters
+    number = models.PositiveSmallIntegerField(_("第几次"), default=1)
+    session_id = models.CharField(_("Stripe 会话"), max_length=255, unique=True, null=True, blank=True)
     url = models.URLField(_("支付页面"), max_length=2000, blank=True)
     amount = models.PositiveIntegerField(_("金额（分）"))
     currency = models.CharField(_("币种"), max_length=3)
@@ -37,11 +40,13 @@ class CheckoutAttempt(models.Model):
     expires_at = models.DateTimeField(_("过期时间"))
     created = models.DateTimeField(_("创建时间"), auto_now_add=True)
     paid_at = models.DateTimeField(_("支付时间"), null=True, blank=True)
+    processing_since = models.DateTimeField(_("开始确认的时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("在线支付")
         verbose_name_plural = _("在线支付")
         ordering = ["-created"]
+        constraints = [models.UniqueConstraint(fields=["order", "number"], name="unique_attempt_number")]
 
     def __str__(self):
         return f"{self.order.number} {self.session_id}"
@@ -73,7 +78,10 @@ class Refund(models.Model):
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="refunds", verbose_name=_("订单"))
     attempt = models.ForeignKey(CheckoutAttempt, on_delete=models.PROTECT, related_name="refunds")
-    lines = models.ManyToManyField("order.Line", related_name="refunds", verbose_name=_("退款的商品"))
+    lines = models.ManyToManyField("order.Line", related_name="refunds", blank=True, verbose_name=_("退款的商品"))
+    # a whole payment sent back for an operator's issue (paid twice, paid after release): no lines
+    issue = models.ForeignKey("PaymentIssue", on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="refunds", verbose_name=_("支付异常"))
     amount = models.PositiveIntegerField(_("金额（分）"))
     reason = models.CharField(_("原因"), max_length=200, blank=True)
     stripe_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -106,14 +114,24 @@ class PaymentIssue(models.Model):
         PAID_AFTER_RELEASE = "paid_after_release", _("订单已取消后才收到付款，需要退款")
         PAID_TWICE = "paid_twice", _("同一订单付了两次，需要退款")
         REFUND_FAILED = "refund_failed", _("退款失败")
+        REFUND_OUTSIDE = "refund_outside", _("在 Stripe 后台退了款，需要核对")
 
     order = models.ForeignKey("order.Order", on_delete=models.CASCADE, related_name="payment_issues",
                               verbose_name=_("订单"))
     kind = models.CharField(_("问题"), max_length=20, choices=Kind.choices)
     detail = models.TextField(_("详情"), blank=True)
     event_id = models.CharField(max_length=255, blank=True)
+    # the money concerned, as Stripe has it: which session and payment, and how much (fen)
+    attempt = models.ForeignKey(CheckoutAttempt, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="issues", verbose_name=_("在线支付"))
+    payment_intent = models.CharField(max_length=255, blank=True)
+    amount = models.PositiveIntegerField(_("金额（分）"), null=True, blank=True)
     created = models.DateTimeField(_("发现时间"), auto_now_add=True)
     resolved = models.BooleanField(_("已处理"), default=False)
+    resolved_at = models.DateTimeField(_("处理时间"), null=True, blank=True)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+", verbose_name=_("处理人"))
+    note = models.CharField(_("处理说明"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("支付异常")

@@ -14,16 +14,18 @@ import logging
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
 
 from . import gateway
-from .models import CheckoutAttempt, Refund
+from .models import CheckoutAttempt, PaymentIssue, Refund
 
 logger = logging.getLogger(__name__)
 
 Order = get_model("order", "Order")
+OrderNote = get_model("order", "OrderNote")
 PaymentEventType = get_model("order", "PaymentEventType")
 EventHandler = get_class("order.processing", "EventHandler")
 
@@ -35,7 +37,10 @@ class RefundRefused(Exception):
 
 
 def paid_attempt(order):
-    return order.checkout_attempts.filter(status=CheckoutAttempt.Status.PAID).order_by("paid_at").first()
+    """The payment the order was paid with (a second or late one is the operators' issue, not this)."""
+    extra = (PaymentIssue.Kind.PAID_TWICE, PaymentIssue.Kind.PAID_AFTER_RELEASE)
+    return (order.checkout_attempts.filter(status=CheckoutAttempt.Status.PAID).exclude(issues__kind__in=extra)
+            .order_by("paid_at").first())
 
 
 def refundable_lines(order):
@@ -59,24 +64,32 @@ def refund(order, lines, user, reason=""):
         amount = sum(gateway.fen(line.line_price_incl_tax) for line in wanted)
         if len(wanted) == len(open_lines):
             amount += gateway.fen(order.shipping_incl_tax)  # the last lines take the postage back with them
-        already = sum(Refund.objects.filter(order=order, status__in=(Refund.Status.PENDING, Refund.Status.SUCCEEDED))
+        already = sum(Refund.objects.filter(attempt=attempt, issue__isnull=True,
+                                            status__in=(Refund.Status.PENDING, Refund.Status.SUCCEEDED))
                       .values_list("amount", flat=True))
         amount = min(amount, attempt.amount - already)
         record = Refund.objects.create(order=order, attempt=attempt, amount=amount, reason=reason[:200],
                                        requested_by=user)
         record.lines.set(wanted)
-    key = "refund-%s-%s" % (order.number, "-".join(str(line.pk) for line in sorted(wanted, key=lambda ln: ln.pk)))
+    lines_key = "-".join(str(line.pk) for line in sorted(wanted, key=lambda line: line.pk))
+    key = f"refund-{gateway.order_key(order)}-{lines_key}"
+    return send(order, record, attempt.payment_intent, key, wanted)
+
+
+def send(order, record, payment_intent, key, lines):
+    """Ask Stripe for a refund recorded (pending) a moment ago, outside any transaction; apply its answer
+    under the order's lock: these lines taken back, and 已退款 once Stripe says it is done."""
     try:
-        answer = gateway.create_refund(attempt.payment_intent, amount, key, order.number)
+        answer = gateway.create_refund(payment_intent, record.amount, key, order.number)
     except stripe.StripeError as error:
         logger.warning("Order %s: refund refused by Stripe (%s)", order.number, error)
         Refund.objects.filter(pk=record.pk).update(status=Refund.Status.FAILED)
-        raise RefundRefused(_("Stripe 没有受理这笔退款：%(error)s") % {
-            "error": getattr(error, "user_message", None) or _("暂时连不上支付服务")}) from error
+        raise RefundRefused(_("支付平台没有受理这笔退款：%(error)s") % {
+            "error": getattr(error, "user_message", None) or _("暂时连不上支付平台")}) from error
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         Refund.objects.filter(pk=record.pk).update(stripe_id=answer.id)
-        take_back(order, wanted)
+        take_back(order, lines)
         if answer.status == "succeeded":
             confirm_refunds(order, Refund.objects.filter(pk=record.pk))
         elif answer.status in ("failed", "canceled"):
@@ -87,6 +100,8 @@ def refund(order, lines, user, reason=""):
 
 def take_back(order, lines):
     """Lines not yet handed over are cancelled and their stock returned; an order with none left is cancelled."""
+    if not lines:
+        return
     # read again under the order's lock: lines cancelled meanwhile must not give their units back twice
     waiting = list(order.lines.filter(pk__in=[line.pk for line in lines], status__in=NOT_HANDED_OVER))
     if waiting:
@@ -97,19 +112,23 @@ def take_back(order, lines):
         order.set_status(settings.ORDER_STATUS_CANCELLED)
 
 
-def confirm(payment_intent, amount_refunded, refund_ids=()):
-    """``charge.refunded``: mark the refunds Stripe has made for this payment as done."""
+def confirm(payment_intent, amount_refunded, refund_ids=(), event_id=""):
+    """``charge.refunded``: mark the refunds Stripe has made for this payment as done, and deal with any
+    refund made in Stripe's dashboard rather than through the site (``outside_refund``)."""
     if not payment_intent:
         return 0
-    attempt = CheckoutAttempt.objects.filter(payment_intent=payment_intent, status=CheckoutAttempt.Status.PAID).first()
-    if attempt is None:
+    attempt = CheckoutAttempt.objects.filter(payment_intent=payment_intent).first()
+    issue = PaymentIssue.objects.filter(payment_intent=payment_intent).first()
+    order_id = attempt.order_id if attempt else issue.order_id if issue else None
+    if order_id is None:
         return 0
-    order = Order.objects.select_for_update().get(pk=attempt.order_id)
-    pending = Refund.objects.filter(attempt=attempt, status=Refund.Status.PENDING).order_by("created")
+    order = Order.objects.select_for_update().get(pk=order_id)
+    for_this = Refund.objects.filter(Q(attempt__payment_intent=payment_intent) | Q(issue__payment_intent=payment_intent))
+    pending = for_this.filter(status=Refund.Status.PENDING).order_by("created")
     if refund_ids:
         pending = pending.filter(stripe_id__in=refund_ids)
     else:  # an event without its refunds listed: as many of ours, oldest first, as the amount covers
-        done = sum(Refund.objects.filter(attempt=attempt, status=Refund.Status.SUCCEEDED).values_list("amount", flat=True))
+        done = sum(for_this.filter(status=Refund.Status.SUCCEEDED).values_list("amount", flat=True))
         chosen = []
         for record in pending.exclude(stripe_id=""):
             if done + record.amount > amount_refunded:
@@ -117,26 +136,82 @@ def confirm(payment_intent, amount_refunded, refund_ids=()):
             done += record.amount
             chosen.append(record.pk)
         pending = Refund.objects.filter(pk__in=chosen)
-    return confirm_refunds(order, pending)
+    count = confirm_refunds(order, pending)
+    known = sum(for_this.filter(status__in=(Refund.Status.PENDING, Refund.Status.SUCCEEDED))
+                .values_list("amount", flat=True))
+    known += sum(PaymentIssue.objects.filter(payment_intent=payment_intent, kind=PaymentIssue.Kind.REFUND_OUTSIDE)
+                 .values_list("amount", flat=True))
+    if isinstance(amount_refunded, int) and amount_refunded > known and attempt is not None:
+        outside_refund(order, attempt, amount_refunded - known, [i for i in refund_ids if i], event_id)
+    return count
+
+
+def outside_refund(order, attempt, amount, refund_ids, event_id):
+    """Money sent back in Stripe's dashboard, not through the site. All that was left of the order's own
+    payment: the order is refunded here too (goods not handed over cancelled, stock back, 已退款). Any other
+    amount: an issue for the operators, and the order is not handed over until they have looked."""
+    from .services import flag
+
+    paid = paid_attempt(order)
+    left = attempt.amount - sum(Refund.objects.filter(attempt=attempt, issue__isnull=True, status__in=(
+        Refund.Status.PENDING, Refund.Status.SUCCEEDED)).values_list("amount", flat=True))
+    if paid is not None and paid.pk == attempt.pk and amount == left:
+        lines = list(refundable_lines(order))
+        record = Refund.objects.create(order=order, attempt=attempt, amount=amount, reason=_("在 Stripe 后台退款"),
+                                       stripe_id=",".join(refund_ids)[:255])
+        record.lines.set(lines)
+        take_back(order, lines)
+        OrderNote.objects.create(order=order, note_type="支付", message=_("在 Stripe 后台整单退款 ¥%(amount)s")
+                                 % {"amount": gateway.yuan(amount)})
+        return confirm_refunds(order, Refund.objects.filter(pk=record.pk))
+    flag(order, PaymentIssue.Kind.REFUND_OUTSIDE,
+         _("Stripe 上退了 ¥%(amount)s，本站没有对应的退款，请核对后处理") % {"amount": gateway.yuan(amount)},
+         event_id, attempt=attempt, amount=amount, payment_intent=attempt.payment_intent)
+    return 0
 
 
 def confirm_refunds(order, records):
     """Money is back with the buyer: lines 已退款, Oscar's refund transaction and payment event, the order too."""
     from .services import online_source
 
-    count = 0
+    count = lines_refunded = 0
     refunded = PaymentEventType.objects.get_or_create(code="refunded", defaults={"name": "已退款"})[0]
-    for record in records.filter(status=Refund.Status.PENDING):
+    for record in records.filter(status=Refund.Status.PENDING).select_related("issue__attempt"):
         lines = list(record.lines.all())
         money = gateway.yuan(record.amount)
-        online_source(order).refund(money, reference=record.stripe_id)
+        source = online_source(order)
+        if record.issue_id and record.issue.attempt_id:  # a second or late payment: its own source
+            source = order.sources.filter(reference=record.issue.attempt.session_id).first() or source
+        source.refund(money, reference=record.stripe_id)
         EventHandler(None).create_payment_event(order, refunded, money, reference=record.stripe_id,
                                                 lines=lines, line_quantities=[line.quantity for line in lines])
         for line in lines:
             line.set_status(settings.ORDER_STATUS_REFUNDED)
         Refund.objects.filter(pk=record.pk).update(status=Refund.Status.SUCCEEDED, confirmed_at=timezone.now())
+        if record.issue_id:
+            PaymentIssue.objects.filter(pk=record.issue_id).update(
+                resolved=True, resolved_at=timezone.now(), resolved_by=record.requested_by,
+                note=_("已退款 ¥%(amount)s") % {"amount": money})
         count += 1
-    if count and not order.lines.exclude(status=settings.ORDER_STATUS_REFUNDED).exists():
+        lines_refunded += len(lines)
+    if lines_refunded and not order.lines.exclude(status=settings.ORDER_STATUS_REFUNDED).exists():
         order.set_status(settings.ORDER_STATUS_REFUNDED)
     return count
+
+
+def refund_payment(issue, user, reason=""):
+    """An operator sends back a whole payment an issue is about (paid twice, paid after release, a wrong
+    amount): through Stripe with the key ``issue-<id>``, never touching the order's goods."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=issue.order_id)
+        issue = PaymentIssue.objects.select_related("attempt").get(pk=issue.pk)
+        if issue.resolved:
+            raise RefundRefused(_("这个问题已经处理过了"))
+        if not (issue.payment_intent and issue.amount and issue.attempt_id):
+            raise RefundRefused(_("这个问题没有可以退的付款"))
+        if issue.refunds.filter(status__in=(Refund.Status.PENDING, Refund.Status.SUCCEEDED)).exists():
+            raise RefundRefused(_("这笔付款已经在退款了"))
+        record = Refund.objects.create(order=order, attempt=issue.attempt, issue=issue, amount=issue.amount,
+                                       reason=reason[:200], requested_by=user)
+    return send(order, record, issue.payment_intent, f"issue-{gateway.order_key(order)}-{issue.pk}", [])
 

@@ -10,11 +10,12 @@ periodic sweep both call it, so nothing waits on a webhook.
 """
 
 import logging
-from datetime import datetime, timedelta, timezone as dt_timezone
+from datetime import timedelta
 
 import stripe
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from oscar.core.loading import get_class, get_model
@@ -45,7 +46,8 @@ def source_type():
 
 
 def online_source(order):
-    return order.sources.filter(source_type__code=ONLINE).first()
+    """The order's own online payment (not a second or late one, which has a source of its own)."""
+    return order.sources.filter(source_type__code=ONLINE).order_by("pk").first()
 
 
 def online_amount(order):
@@ -60,44 +62,82 @@ def awaiting(order):
 
 
 def deadline(order):
-    """When an unpaid order is released: its last session's expiry (or the timeout, if none was opened)."""
-    last = order.checkout_attempts.order_by("-expires_at").values_list("expires_at", flat=True).first()
-    return last or order.date_placed + timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
+    """When an unpaid order is released: the latest expiry of its sessions that Stripe has not closed early
+    (its placing and the timeout if it has none; at once if every session was expired)."""
+    attempts = list(order.checkout_attempts.values_list("expires_at", "status"))
+    if not attempts:
+        return order.date_placed + timedelta(minutes=settings.PAYMENT_TIMEOUT_MINUTES)
+    live = [expires_at for expires_at, status in attempts if status != CheckoutAttempt.Status.EXPIRED]
+    return max(live) if live else order.date_placed
 
 
 def open_attempt(order, now=None):
     """The session the buyer can still pay in, if any."""
     now = now or timezone.now()
-    return order.checkout_attempts.filter(status=CheckoutAttempt.Status.OPEN, expires_at__gt=now).first()
+    return order.checkout_attempts.filter(status=CheckoutAttempt.Status.OPEN, session_id__isnull=False,
+                                          expires_at__gt=now).first()
+
+
+def confirming(order):
+    """A payment Stripe is still confirming (an async method): nobody may pay again meanwhile."""
+    return order.checkout_attempts.filter(status=CheckoutAttempt.Status.PROCESSING).exists()
 
 
 def start(order):
-    """Open a Checkout Session for an order awaiting payment and return its URL (PaymentUnavailable if not)."""
+    """Open a Checkout Session for an order awaiting payment and return its URL (PaymentUnavailable if not).
+
+    Stripe is called outside any transaction: the attempt (its number and expiry) is recorded first under
+    the order's lock, then Stripe is asked, then the answer is stored under the lock again. Sessions past
+    their expiry that Stripe may still have been paid in are checked with Stripe first, so a buyer whose
+    payment is late to arrive is never sent to pay a second time.
+    """
+    from .settle import check_lapsed_sessions
+
+    check_lapsed_sessions(order)
+    attempt = reserve_attempt(order)
+    if attempt.url:
+        return attempt.url
+    try:
+        session = gateway.create_checkout_session(order, attempt)
+    except stripe.StripeError as error:
+        logger.warning("Order %s: no Checkout Session (%s)", order.number, error)
+        raise PaymentUnavailable(_("暂时连不上支付平台，请稍后在订单页点「去支付」")) from error
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)
+        CheckoutAttempt.objects.filter(pk=attempt.pk, session_id__isnull=True).update(
+            session_id=session.id, url=session.url, amount=session.amount_total, currency=session.currency)
+    return session.url
+
+
+def reserve_attempt(order):
+    """Under the order's lock: the open session (its url set), or the attempt to ask Stripe for now."""
+    now = timezone.now()
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order.pk)
         if not awaiting(order):
             raise PaymentUnavailable(_("这张订单不需要再付款"))
-        current = open_attempt(order)
+        current = open_attempt(order, now)
         if current is not None:
-            return current.url
-        number = order.checkout_attempts.count() + 1
+            return current
+        if confirming(order):
+            raise PaymentUnavailable(_("你的付款正在确认中，请不要重复付款，确认后会通知你"))
+        waiting = order.checkout_attempts.filter(status=CheckoutAttempt.Status.OPEN, session_id__isnull=True).first()
+        if waiting is not None and gateway.can_resend(waiting, now):
+            return waiting  # asked before, answer lost: the same request again
+        if waiting is not None:
+            CheckoutAttempt.objects.filter(pk=waiting.pk).update(status=CheckoutAttempt.Status.EXPIRED)
+        number = (order.checkout_attempts.aggregate(n=Max("number"))["n"] or 0) + 1
         if number > settings.PAYMENT_MAX_ATTEMPTS:
             raise PaymentUnavailable(_("这张订单已经试过 %(n)d 次付款，请重新下单") % {"n": settings.PAYMENT_MAX_ATTEMPTS})
-        try:
-            session = gateway.create_checkout_session(order, number)
-        except stripe.StripeError as error:
-            logger.warning("Order %s: no Checkout Session (%s)", order.number, error)
-            raise PaymentUnavailable(_("暂时连不上支付服务，请稍后在订单页点「去支付」")) from error
-        CheckoutAttempt.objects.get_or_create(session_id=session.id, defaults={
-            "order": order, "url": session.url, "amount": session.amount_total,
-            "currency": session.currency,
-            "expires_at": datetime.fromtimestamp(session.expires_at, tz=dt_timezone.utc)})
-    return session.url
+        return CheckoutAttempt.objects.create(
+            order=order, number=number, amount=gateway.fen(online_amount(order)),
+            currency=settings.PAYMENT_CURRENCY, expires_at=now + gateway.session_lifetime())
 
 
-def flag(order, kind, detail, event_id=""):
-    """Leave an issue for the operators, and a note on the order that Oscar's dashboard shows."""
-    PaymentIssue.objects.create(order=order, kind=kind, detail=detail, event_id=event_id)
+def flag(order, kind, detail, event_id="", attempt=None, amount=None, payment_intent=""):
+    """Leave an issue for the operators' queue (with the money it concerns), and a note on the order."""
+    PaymentIssue.objects.create(order=order, kind=kind, detail=detail, event_id=event_id, attempt=attempt,
+                                amount=amount, payment_intent=payment_intent or "")
     OrderNote.objects.create(order=order, note_type="支付异常",
                              message=f"{PaymentIssue.Kind(kind).label}：{detail}")
     logger.error("Order %s: payment issue %s (%s)", order.number, kind, detail)
@@ -106,29 +146,31 @@ def flag(order, kind, detail, event_id=""):
 def record_paid(attempt, amount, currency, payment_intent, event_id=""):
     """Stripe says this session is paid: mark the order 已支付, once, if the money matches it.
 
-    The order row is locked, so two deliveries of the news queue up here; money for
-    an order already released or already paid is flagged for a refund, never
-    taken silently.
+    The order row is locked, so two deliveries of the news queue up here; a session already recorded as
+    paid is news already had. Money for an order already released or already paid is kept on the order's
+    records (an Oscar source of its own) and flagged for the operators to send back, never taken silently;
+    money of the wrong amount or currency, or without an amount, is flagged.
     """
     order = Order.objects.select_for_update().get(pk=attempt.order_id)
     attempt.refresh_from_db()
     if attempt.status == CheckoutAttempt.Status.PAID:
         return False
     due = online_amount(order)
-    if currency != settings.PAYMENT_CURRENCY or amount != gateway.fen(due) or amount != attempt.amount:
+    known = isinstance(amount, int) and not isinstance(amount, bool) and isinstance(currency, str)
+    money = {"attempt": attempt, "amount": amount if known else None, "payment_intent": payment_intent}
+    if not known or currency != settings.PAYMENT_CURRENCY or amount != gateway.fen(due) or amount != attempt.amount:
+        told = f"{amount / 100:.2f} {currency.upper()}" if known else _("没有金额")
         flag(order, PaymentIssue.Kind.AMOUNT_MISMATCH,
-             f"Stripe {amount / 100:.2f} {currency.upper()}，应付 {due} {settings.PAYMENT_CURRENCY.upper()}",
-             event_id)
+             f"Stripe {told}，应付 {due} {settings.PAYMENT_CURRENCY.upper()}", event_id, **money)
         return False
     already_paid = order.checkout_attempts.filter(status=CheckoutAttempt.Status.PAID).exists()
     attempt.status, attempt.paid_at, attempt.payment_intent = CheckoutAttempt.Status.PAID, timezone.now(), payment_intent
     attempt.save(update_fields=["status", "paid_at", "payment_intent"])
-    if already_paid:
-        flag(order, PaymentIssue.Kind.PAID_TWICE, f"{attempt.session_id} / {payment_intent}", event_id)
-        return False
-    if not awaiting(order):
-        flag(order, PaymentIssue.Kind.PAID_AFTER_RELEASE,
-             f"{order.status}：{attempt.session_id} / {payment_intent}", event_id)
+    if already_paid or not awaiting(order):
+        Source.objects.create(order=order, source_type=source_type(), currency=order.currency, amount_allocated=due,
+                              reference=attempt.session_id).debit(due, reference=payment_intent)
+        kind = PaymentIssue.Kind.PAID_TWICE if already_paid else PaymentIssue.Kind.PAID_AFTER_RELEASE
+        flag(order, kind, f"{order.status}：{attempt.session_id} / {payment_intent}", event_id, **money)
         return False
     source = online_source(order) or Source.objects.create(
         order=order, source_type=source_type(), currency=order.currency, amount_allocated=due)
@@ -181,8 +223,13 @@ def release(order_pk, now=None):
 
 
 def release_overdue(now=None):
-    """Release every online order whose payment time is up; return how many."""
+    """Settle payments confirming for too long (asking Stripe), then release every online order whose
+    payment time is up; return how many were released."""
+    from .settle import settle_processing
+
     now = now or timezone.now()
+    if gateway.configured():
+        settle_processing(now)
     candidates = Order.objects.filter(status=settings.ORDER_STATUS_AWAITING_PAYMENT,
                                       date_placed__lte=now - GRACE).values_list("pk", flat=True)
     return sum(release(pk, now) for pk in list(candidates))

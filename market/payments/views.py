@@ -57,7 +57,11 @@ class PayView(LoginRequiredMixin, View):
         try:
             return redirect(services.start(order))
         except services.PaymentUnavailable as error:
-            messages.error(request, str(error))
+            order.refresh_from_db()
+            if refunds.paid_attempt(order) is not None:  # Stripe had it already: the late news came in now
+                messages.success(request, _("已收到你的付款，不用再付了"))
+            else:
+                messages.error(request, str(error))
         return redirect("customer:order", order_number=order.number)
 
 
@@ -99,7 +103,12 @@ class RefundView(LoginRequiredMixin, TemplateView):
             if value.isdigit():
                 ids.add(int(value))
         chosen = list(self.lines.filter(pk__in=ids))
-        if not chosen or len(chosen) != len(ids):
+        if len(chosen) != len(ids):  # another village's line, or none of this order's
+            theirs = self.order.lines.filter(pk__in=ids).count() == len(ids)
+            messages.error(request, _("所选商品不是你们村的，不能由你退款") if theirs else _("所选商品不在这张订单里"))
+            return self.render_to_response(self.get_context_data(reason=request.POST.get("reason", "")),
+                                           status=403 if theirs else 400)
+        if not chosen:
             messages.error(request, _("请勾选要退款的商品"))
             return self.render_to_response(self.get_context_data(reason=request.POST.get("reason", "")))
         try:
@@ -107,6 +116,6 @@ class RefundView(LoginRequiredMixin, TemplateView):
         except refunds.RefundRefused as refusal:
             messages.error(request, str(refusal))
             return self.render_to_response(self.get_context_data(reason=request.POST.get("reason", "")))
-        messages.success(request, _("已向 Stripe 申请退款 ¥%(amount)s：%(status)s") % {
+        messages.success(request, _("已向支付平台申请退款 ¥%(amount)s：%(status)s") % {
             "amount": gateway.yuan(record.amount), "status": record.get_status_display()})
         return redirect(request.path)

@@ -13,7 +13,7 @@ import logging
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import refunds, services
+from . import refunds, services, settle
 from .models import CheckoutAttempt, StripeEvent
 
 logger = logging.getLogger(__name__)
@@ -54,25 +54,26 @@ def attempt_for(data):
     return attempt
 
 
+def paid(attempt, data, event_id):
+    """record_paid with what the event says (a missing amount or currency is flagged there, not a crash)."""
+    return services.record_paid(attempt, data.get("amount_total"), data.get("currency"),
+                                data.get("payment_intent") or "", event_id)
+
+
 def session_completed(data, event_id):
     attempt = attempt_for(data)
     if attempt is None:
         return
-    if data.get("payment_status") in ("paid", "no_payment_required"):
-        services.record_paid(attempt, data["amount_total"], data["currency"], data.get("payment_intent") or "",
-                             event_id)
-    elif attempt.status in (Status.OPEN, Status.EXPIRED):
-        # an async method: the money is on its way; the order is held until Stripe says yes or no
-        attempt.status = Status.PROCESSING
-        attempt.payment_intent = data.get("payment_intent") or ""
-        attempt.save(update_fields=["status", "payment_intent"])
+    if data.get("payment_status") in settle.PAID:
+        paid(attempt, data, event_id)
+    else:  # an async method: the money is on its way; the order is held until Stripe says yes or no
+        settle.mark_processing(attempt, data.get("payment_intent"))
 
 
 def async_succeeded(data, event_id):
     attempt = attempt_for(data)
     if attempt is not None:
-        services.record_paid(attempt, data["amount_total"], data["currency"], data.get("payment_intent") or "",
-                             event_id)
+        paid(attempt, data, event_id)
 
 
 def async_failed(data, event_id):
@@ -92,8 +93,9 @@ def session_expired(data, event_id):
 
 
 def charge_refunded(data, event_id):
+    listed = (data.get("refunds") or {}).get("data") or []
     refunds.confirm(data.get("payment_intent") or "", data.get("amount_refunded") or 0,
-                    [refund["id"] for refund in (data.get("refunds") or {}).get("data", [])])
+                    [refund.get("id") for refund in listed if isinstance(refund, dict)], event_id)
 
 
 HANDLERS = {

@@ -19,6 +19,7 @@ from oscar.core.loading import get_model
 from market import throttle
 from market.checkout.forms import PAY_AT_PICKUP
 from market.models import OrderDelivery, PickupPoint
+from market.payments.models import PaymentIssue
 
 Order = get_model("order", "Order")
 
@@ -73,6 +74,8 @@ def complete(points, code, staff):
                                      if done.collected_at else ""})
         raise WrongCode(_("取货码不对，请核对后再输入"))
     order = Order.objects.select_for_update().get(pk=delivery.order_id)
+    if order.payment_issues.filter(kind=PaymentIssue.Kind.REFUND_OUTSIDE, resolved=False).exists():
+        raise HandOverRefused(_("这张订单的钱在支付平台被退过，请先联系平台运营人员核对，核对前不要交付"))
     for line in order.lines.all():
         line.set_status(settings.ORDER_STATUS_COLLECTED)
     order.set_status(settings.ORDER_STATUS_COLLECTED)

@@ -18,8 +18,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from market.payments import gateway, services
-from market.payments.models import CheckoutAttempt
+from market.payments import gateway, services, settle
+from market.payments.models import CheckoutAttempt, PaymentIssue
 
 Status = CheckoutAttempt.Status
 
@@ -47,9 +47,9 @@ class Command(BaseCommand):
             theirs = {session.id: session for session in gateway.list_checkout_sessions(start)}
         except stripe.StripeError as error:
             raise CommandError(f"Stripe cannot be reached: {error}") from error
-        ours = {a.session_id: a for a in CheckoutAttempt.objects.filter(created__gte=start).select_related("order")}
-        ours.update({a.session_id: a for a in CheckoutAttempt.objects.filter(session_id__in=theirs)
-                    .select_related("order")})
+        known = CheckoutAttempt.objects.filter(session_id__isnull=False).select_related("order")
+        ours = {a.session_id: a for a in known.filter(created__gte=start)}
+        ours.update({a.session_id: a for a in known.filter(session_id__in=theirs)})
         found = fixed = 0
         for session_id, attempt in sorted(ours.items(), key=lambda item: item[1].created):
             session = theirs.get(session_id)
@@ -72,19 +72,22 @@ class Command(BaseCommand):
                 done = "  → fixed"
             self.stdout.write(f"{attempt.order.number}  {session_id}  {problem}{done}")
         self.stdout.write(f"{found} disagreeing, {fixed} fixed")
+        issues = PaymentIssue.objects.filter(resolved=False).select_related("order")
+        for issue in issues:
+            self.stdout.write(f"open issue: {issue.order.number}  {issue.kind}  {issue.payment_intent}  {issue.detail}")
+        self.stdout.write(f"{issues.count()} payment issues waiting for an operator (/dashboard/payment-issues/)")
 
     def compare(self, attempt, session):
-        paid_there = session.payment_status in ("paid", "no_payment_required")
+        paid_there = session.payment_status in settle.PAID
         if paid_there and attempt.status != Status.PAID:
             return (f"paid at Stripe ({session.amount_total / 100:.2f} {session.currency.upper()}), "
                     f"unpaid here ({attempt.order.status})",
-                    lambda: services.record_paid(attempt, session.amount_total, session.currency,
-                                                 session.payment_intent or "", "reconcile"))
+                    lambda: settle.apply_session(attempt, session, "reconcile"))
         if attempt.status == Status.PAID and not paid_there:
             return f"paid here, not at Stripe (Stripe: {session.status}/{session.payment_status})", None
         if session.status == "expired" and attempt.status == Status.OPEN:
             def expire():
-                CheckoutAttempt.objects.filter(pk=attempt.pk, status=Status.OPEN).update(status=Status.EXPIRED)
-                transaction.on_commit(lambda: services.release(attempt.order_id))
+                settle.apply_session(attempt, session, "reconcile")
+                transaction.on_commit(lambda: services.release(attempt.order_id, timezone.now() + services.GRACE))
             return "expired at Stripe, open here", expire
         return None, None
