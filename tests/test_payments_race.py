@@ -73,3 +73,37 @@ def test_concurrent_deliveries_of_one_event_and_of_two_events_pay_once(fake_stri
     assert Transaction.objects.filter(source__order=order, txn_type="Debit").count() == 1
     assert order.payment_events.filter(event_type__code="paid").count() == 1
     assert StripeEvent.objects.filter(event_id__in=[same["id"], other["id"]]).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_sweep_and_the_task_releasing_one_order_at_once_give_its_units_back_once(fake_stripe):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from market.payments import services
+
+    order, _session = unpaid_order(fake_stripe)
+    line = order.lines.get()
+    record = line.stockrecord
+    record.num_in_stock, record.num_allocated = 10, 10
+    record.save()
+    line.num_allocated = line.quantity
+    line.save()
+    later, gate, released = timezone.now() + timedelta(hours=2), threading.Barrier(6, timeout=60), []
+
+    def release():
+        try:
+            gate.wait()
+            released.append(services.release(order.pk, later))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=release) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(released) == [False] * 5 + [True]
+    record.refresh_from_db()
+    assert record.num_allocated == 10 - line.quantity
