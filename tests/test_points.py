@@ -15,7 +15,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 
 from cms import points
-from cms.models import EventPage, PointsEntry
+from cms.models import PointsEntry
 from cms.models.points import AppendOnly
 from cms.reservations import reserve
 from market.models import Community, PickupPoint, Resident

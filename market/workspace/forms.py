@@ -13,7 +13,6 @@ from market import listings
 from market.images import CheckedPhotosField
 from market.models import Batch, Certification, ProductOrigin
 from market.partner.models import StockBelowOrders
-from market.views import SILVER_CATEGORY_SLUG
 
 Category = get_model("catalogue", "Category")
 
