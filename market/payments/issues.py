@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from market.workspace.views import OperatorMixin
+from market.workspace.review_views import OperatorMixin
 
 from . import gateway, refunds
 from .models import PaymentIssue

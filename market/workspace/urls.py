@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from . import postal_views, views
+from . import postal_views, review_views, views
 
 
 class DayConverter:
@@ -27,6 +27,6 @@ urlpatterns = [
     path("orders/<str:number>/cash/", postal_views.CashView.as_view(), name="cash"),
     path("deliveries/<day:day>/<int:point>/", views.PackingListView.as_view(), name="packing"),
     path("deliveries/<day:day>/<int:point>/delivered/", views.DeliveredView.as_view(), name="delivered"),
-    path("review/", views.ReviewQueueView.as_view(), name="review"),
-    path("review/<int:pk>/", views.ReviewDecisionView.as_view(), name="review-decide"),
+    path("review/", review_views.ReviewQueueView.as_view(), name="review"),
+    path("review/<int:pk>/", review_views.ReviewDecisionView.as_view(), name="review-decide"),
 ]

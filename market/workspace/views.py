@@ -20,14 +20,14 @@ from oscar.core.loading import get_model
 
 from market import delivery, listings
 from market.images import resized_photo
-from market.models import Batch, Listing, PickupPoint, Village
+from market.models import Batch, PickupPoint, Village
 from market.qr import qr_data_uri
 from market.views import SILVER_CATEGORY_SLUG
 
-from . import labels
 from market.partner.models import StockBelowOrders
 
-from .forms import BatchForm, OriginForm, ProductForm, ReviewForm, text_of
+from . import labels
+from .forms import BatchForm, OriginForm, ProductForm, text_of
 
 Category = get_model("catalogue", "Category")
 Product = get_model("catalogue", "Product")
@@ -55,17 +55,6 @@ class SecretaryMixin(LoginRequiredMixin):
     def products(self):
         """Every product of the secretary's villages, public or not."""
         return Product.objects.filter(stockrecords__partner__in=self.partners).distinct()
-
-
-class OperatorMixin(LoginRequiredMixin):
-    """Platform staff only."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not request.user.is_staff:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 class HomeView(SecretaryMixin, TemplateView):
@@ -299,39 +288,3 @@ class DeliveredView(DeliveryMixin, View):
         else:
             messages.info(request, _("这一批已经标记过送达了"))
         return redirect("workspace:orders")
-
-
-class ReviewQueueView(OperatorMixin, TemplateView):
-    """The operators' queue: new products and big price changes waiting for a decision."""
-
-    template_name = "market/workspace/review.html"
-
-    def get_context_data(self, **kwargs):
-        ctx = super().get_context_data(**kwargs)
-        ctx["listings"] = listings.pending()
-        ctx["recent"] = (Listing.objects.exclude(status=Listing.Status.PENDING).filter(decided_by__isnull=False)
-                         .select_related("product").order_by("-decided_at")[:10])  # operators' decisions
-        ctx["review_percent"] = settings.SHOP_PRICE_REVIEW_PERCENT
-        ctx.setdefault("form", ReviewForm())
-        return ctx
-
-
-class ReviewDecisionView(OperatorMixin, View):
-    def post(self, request, pk):
-        listing = get_object_or_404(Listing, pk=pk)
-        form = ReviewForm(request.POST)
-        if not form.is_valid():
-            for errors in form.errors.values():
-                messages.error(request, errors[0])
-            return redirect("workspace:review")
-        if form.cleaned_data["decision"] == "approve":
-            done = listings.approve(listing, request.user)
-            text = _("已通过「%(title)s」")
-        else:
-            done = listings.reject(listing, request.user, form.cleaned_data["reason"].strip())
-            text = _("已退回「%(title)s」，第一书记会看到原因")
-        if done:
-            messages.success(request, text % {"title": listing.product.title})
-        else:
-            messages.info(request, _("这项已经有人审核过了"))
-        return redirect("workspace:review")
