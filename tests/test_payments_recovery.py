@@ -255,3 +255,19 @@ def test_news_of_a_payment_already_recorded_is_not_a_second_payment(resident_cli
     assert not PaymentIssue.objects.filter(order=order).exists()
     assert order.sources.get().transactions.filter(txn_type="Debit").count() == 1
     assert not Refund.objects.filter(order=order).exists()
+
+
+@pytest.mark.django_db
+def test_a_payment_of_the_wrong_amount_is_sent_back_whole_and_the_orders_own_records_are_untouched(
+        resident_client, fake_stripe):
+    order, session = place_online(resident_client, fake_stripe)
+    deliver(Client(), fake_stripe.complete(session["id"], amount=100))
+    issue = PaymentIssue.objects.get(order=order, kind="amount_mismatch")
+    login_client(Client(), "admin").post(f"/dashboard/payment-issues/{issue.pk}/refund/")
+    assert fake_stripe.calls("POST", "/v1/refunds")[-1]["params"]["amount"] == "100"
+    issue.refresh_from_db()
+    assert issue.resolved
+    own = services.online_source(order)
+    assert own.amount_debited == 0 and own.amount_refunded == 0  # that money was never the order's
+    order.refresh_from_db()
+    assert order.status == settings.ORDER_STATUS_AWAITING_PAYMENT  # still to be paid properly

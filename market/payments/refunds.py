@@ -179,10 +179,12 @@ def confirm_refunds(order, records):
     for record in records.filter(status=Refund.Status.PENDING).select_related("issue__attempt"):
         lines = list(record.lines.all())
         money = gateway.yuan(record.amount)
-        source = online_source(order)
-        if record.issue_id and record.issue.attempt_id:  # a second or late payment: its own source
-            source = order.sources.filter(reference=record.issue.attempt.session_id).first() or source
-        source.refund(money, reference=record.stripe_id)
+        if record.issue_id:  # a second or late payment has a source of its own (a wrong amount has none)
+            source = order.sources.filter(reference=record.issue.attempt.session_id).first()
+        else:
+            source = online_source(order)
+        if source is not None:
+            source.refund(money, reference=record.stripe_id)
         EventHandler(None).create_payment_event(order, refunded, money, reference=record.stripe_id,
                                                 lines=lines, line_quantities=[line.quantity for line in lines])
         for line in lines:
