@@ -54,7 +54,7 @@ setup: install
 run: setup
 	@echo "共富超市 · 幸福直播间: http://$(HOST):$(PORT)/  (demo accounts: admin, host, secretary, secretary_damiaotun, pickup, worker, editor, resident, elder / gongfu2026)"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/python manage.py db_worker --backend background --interval 5 --no-reload & \
+	$(BIN)/python manage.py db_worker --backend background --interval 1 --no-reload & \
 	$(BIN)/python manage.py release_unpaid --every 60 & \
 	$(BIN)/uvicorn config.asgi:application --host $(HOST) --port $(PORT) --no-access-log --lifespan off --ws-max-size 16384
 

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
-    """Residents' accounts: signing up (by email for now; by mobile number and SMS code to come)."""
+    """Accounts: a phone number and an SMS code to sign up and log in, one verified mobile per account."""
 
     name = "accounts"
     verbose_name = _("账号")

@@ -1,35 +1,48 @@
 from django import forms
-from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from .mobile import MobileField
 
-class RegistrationForm(forms.Form):
-    """称呼, email and password. Whether the email already has an account is never said here."""
 
-    name = forms.CharField(label=_("称呼"), max_length=30, help_text=_("别人在直播间和订单上看到的名字，例如：陈娜"))
-    email = forms.EmailField(label=_("邮箱"), max_length=254)
-    password1 = forms.CharField(label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("再输一次密码"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+class CodeForm(forms.Form):
+    """手机号 + 短信验证码: logs in, or starts signing up when the number has no account yet."""
 
-    def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("请填写称呼"))
-        return name
+    mobile = MobileField(error_messages={"required": _("请填写手机号")})
+    code = forms.CharField(label=_("验证码"), max_length=6, required=False,
+                           widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code",
+                                                         "pattern": "[0-9]*", "placeholder": _("6 位数字")}))
 
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if code and not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("验证码是 6 位数字"))
+        return code
 
-    def clean(self):
-        data = super().clean()
-        first, second = data.get("password1"), data.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("两次输入的密码不一样"))
-        elif first:
-            probe = get_user_model()(email=data.get("email", ""), first_name=data.get("name", ""))
-            try:
-                password_validation.validate_password(first, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return data
+
+class SignupForm(forms.Form):
+    """The little a new resident tells us: their name (family name first) and their community."""
+
+    family_name = forms.CharField(label=_("姓"), max_length=10, error_messages={"required": _("请填写姓")},
+                                  widget=forms.TextInput(attrs={"placeholder": _("如：陈")}))
+    given_name = forms.CharField(label=_("名"), max_length=20, error_messages={"required": _("请填写名")},
+                                 widget=forms.TextInput(attrs={"placeholder": _("如：娜")}))
+    community = forms.ModelChoiceField(label=_("所在社区"), queryset=None, empty_label=_("请选择你住的社区"),
+                                       help_text=_("到这个社区的自提点取货，也能看到社区的活动"),
+                                       error_messages={"required": _("请选择所在社区")})
+    agree = forms.BooleanField(error_messages={"required": _("请先阅读并同意用户协议和隐私政策")})
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = communities
+
+    def clean_family_name(self):
+        return self._name("family_name", _("请填写姓"))
+
+    def clean_given_name(self):
+        return self._name("given_name", _("请填写名"))
+
+    def _name(self, field, message):
+        value = "".join(self.cleaned_data[field].split())
+        if not value:
+            raise forms.ValidationError(message)
+        return value

@@ -1,114 +1,201 @@
-"""
-Signing up with an email address, without telling anyone whether that address already has an account:
-every valid form is answered with the same page (请查收邮件), and the mailbox gets either a link that
-creates the account or a note that it exists already, with links to log in or reset the password.
-The link carries the sign-up signed (name, email, password hash) for a day; nothing is stored before it
-is followed, and following it twice creates one account (the username is made from the address).
+"""One login page for everyone: 手机号 + 短信验证码 first (which also signs a new resident up), a password
+for staff and for those who set one.
+
+The code flow answers the same whether or not a number has an account; only after the code is right
+does the page either log in or ask a new resident for their name and community. Wrong codes also count
+as failed logins for django-axes, so its lockout covers both ways in.
 """
 
-import hashlib
+import secrets
+from datetime import datetime, timedelta
 
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
-from django.contrib.auth.hashers import make_password
-from django.core import signing
-from django.core.mail import send_mail
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.signals import user_login_failed
 from django.db import IntegrityError, transaction
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.generic import FormView, TemplateView
-from oscar.apps.customer.signals import user_registered
 
-from .forms import RegistrationForm
+from . import codes
+from .forms import CodeForm, SignupForm
+from .mobile import masked
+from .models import SmsCode, VerifiedMobile
 
-SALT = "accounts.register"
-LINK_HOURS = 24
-
-
-def username_for(email):
-    """One username per address, so a link followed twice cannot make two accounts."""
-    return "e_" + hashlib.sha256(email.encode()).hexdigest()[:24]
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+SIGNUP_MINUTES = 15  # how long a verified number may wait for its sign-up form
 
 
-def existing_account(email):
-    return get_user_model().objects.filter(email__iexact=email).exists()
+def landing(user):
+    """Where someone goes after logging in when no page asked for them: staff to their own place."""
+    from market.context_processors import workspace_link
+
+    place = workspace_link(user)
+    if place:
+        return place["url"]
+    if user.has_perm("wagtailadmin.access_admin"):
+        return "/cms/"
+    return "/"
 
 
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
+def next_url(request, default=None):
+    url = request.POST.get("next") or request.GET.get("next") or ""
+    if url and url_has_allowed_host_and_scheme(url, {request.get_host()}, require_https=request.is_secure()):
+        return url
+    return default
 
 
-class RegisterView(FormView):
-    template_name = "accounts/register.html"
-    form_class = RegistrationForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
-            return redirect("customer:order-list")
-        return super().dispatch(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        data = form.cleaned_data
-        password = make_password(data["password1"])  # hashed either way: both answers take as long
-        if existing_account(data["email"]):
-            subject = _("你已经有共富超市的账号了")
-            body = _("有人（可能是你自己）用这个邮箱注册共富超市。这个邮箱已经有账号，可以直接登录：%(login)s\n"
-                     "忘记密码可以在这里重设：%(reset)s\n如果不是你本人操作，请忽略这封邮件。") % {
-                "login": absolute(reverse("login")), "reset": absolute(reverse("password-reset"))}
-        else:
-            token = signing.dumps({"name": data["name"], "email": data["email"],
-                                   "password": password}, salt=SALT, compress=True)
-            subject = _("完成注册共富超市")
-            body = _("%(name)s，你好！点下面的链接完成注册（%(hours)d 小时内有效）：\n%(link)s\n"
-                     "如果不是你本人操作，请忽略这封邮件。") % {
-                "name": data["name"], "hours": LINK_HOURS,
-                "link": absolute(reverse("accounts:register-confirm", args=[token]))}
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [data["email"]], fail_silently=True)
-        self.request.session["registration_email"] = data["email"]
-        return redirect("accounts:register-sent")
+def login_page(request, code_form=None, password_form=None, status=200):
+    sent = request.session.get("sms_login") or {}
+    wait = 0
+    if sent.get("at"):
+        wait = max(0, int(settings.SMS_CODE_RESEND_S - (timezone.now() - datetime.fromisoformat(sent["at"])).total_seconds()))
+    context = {
+        "code_form": code_form or CodeForm(initial={"mobile": sent.get("number", "")}),
+        "form": password_form or AuthenticationForm(request),
+        "sent_to": masked(sent.get("number", "")), "resend_wait": wait,
+        "next": next_url(request, ""), "password_first": password_form is not None and password_form.is_bound,
+    }
+    return render(request, "registration/login.html", context, status=status)
 
 
-class SentView(TemplateView):
-    """The same answer whether the address was new or not."""
+class LoginView(auth_views.LoginView):
+    """The password half of the page (Django's own view, behind django-axes)."""
 
-    template_name = "accounts/register_sent.html"
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(email=self.request.session.get("registration_email", ""), **kwargs)
-
-
-class ConfirmView(TemplateView):
-    """The link from the email: a button (POST) that creates the account and logs it in."""
-
-    template_name = "accounts/register_confirm.html"
-
-    def signup(self):
-        try:
-            return signing.loads(self.kwargs["token"], salt=SALT, max_age=LINK_HOURS * 3600)
-        except signing.BadSignature:  # also SignatureExpired
-            return None
+    def get_default_redirect_url(self):
+        return landing(self.request.user)
 
     def get(self, request, *args, **kwargs):
-        signup = self.signup()
-        return self.render_to_response(self.get_context_data(signup=signup), status=200 if signup else 400)
+        return login_page(request)
 
-    def post(self, request, *args, **kwargs):
-        signup = self.signup()
-        if signup is None:
-            return self.render_to_response(self.get_context_data(signup=None), status=400)
-        User = get_user_model()
+    def form_invalid(self, form):
+        return login_page(self.request, password_form=form)
+
+
+class CodeView(View):
+    """POST only: ``action=send`` sends a code; ``action=login`` checks it."""
+
+    def get(self, request):
+        return redirect(reverse("login"))
+
+    def post(self, request):
+        form = CodeForm(request.POST)
+        if not form.is_valid():
+            return login_page(request, code_form=form)
+        number = form.cleaned_data["mobile"]
+        if request.POST.get("action") == "send":
+            return self.send(request, form, number)
+        return self.check(request, form, number)
+
+    def send(self, request, form, number):
+        AxesProxyHandler.update_request(request)
         try:
-            with transaction.atomic():
-                if existing_account(signup["email"]):
-                    raise IntegrityError("email taken")
-                user = User.objects.create(username=username_for(signup["email"]), email=signup["email"],
-                                           first_name=signup["name"], password=signup["password"])
-        except IntegrityError:
-            messages.info(request, _("这个邮箱已经注册好了，请直接登录"))
-            return redirect("login")
-        user_registered.send_robust(sender=self, request=request, user=user)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("注册成功，欢迎你，%(name)s！") % {"name": user.first_name})
-        return redirect("/")
+            codes.send_code(number, SmsCode.Purpose.LOGIN, request.axes_ip_address)
+        except codes.Refused as refused:
+            form.add_error("mobile", str(refused))
+            return login_page(request, code_form=form)
+        request.session["sms_login"] = {"number": number, "at": timezone.now().isoformat()}
+        messages.success(request, _("验证码已发送到 %(number)s，%(minutes)d 分钟内有效")
+                         % {"number": masked(number), "minutes": settings.SMS_CODE_VALID_MINUTES})
+        query = {"next": next_url(request)} if next_url(request) else {}
+        return redirect(reverse("login") + ("?" + urlencode(query) if query else ""))
+
+    def check(self, request, form, number):
+        if not form.cleaned_data["code"]:
+            form.add_error("code", _("请填写短信里的 6 位验证码"))
+            return login_page(request, code_form=form)
+        credentials = {"username": number}
+        if not AxesProxyHandler.is_allowed(request, credentials):
+            return get_lockout_response(request, None, credentials)
+        try:
+            codes.check_code(number, SmsCode.Purpose.LOGIN, form.cleaned_data["code"])
+        except codes.Refused as refused:
+            user_login_failed.send(sender=__name__, credentials=credentials, request=request)
+            form.add_error("code", str(refused))
+            return login_page(request, code_form=form)
+        request.session.pop("sms_login", None)
+        found = VerifiedMobile.objects.filter(number=number).select_related("user").first()
+        if found is None:
+            request.session["signup_mobile"] = {"number": number, "at": timezone.now().isoformat()}
+            query = {"next": next_url(request)} if next_url(request) else {}
+            return redirect(reverse("accounts:signup") + ("?" + urlencode(query) if query else ""))
+        if not found.user.is_active:
+            form.add_error(None, _("这个账号已停用，请联系社区工作人员"))
+            return login_page(request, code_form=form)
+        login(request, found.user, backend=BACKEND)
+        return redirect(next_url(request, landing(found.user)))
+
+
+def verified_for_signup(request):
+    held = request.session.get("signup_mobile") or {}
+    if not held.get("number"):
+        return None
+    if timezone.now() - datetime.fromisoformat(held["at"]) > timedelta(minutes=SIGNUP_MINUTES):
+        return None
+    return held["number"]
+
+
+class SignupView(FormView):
+    """The number is verified: the new resident's name and community, and consent (PIPL)."""
+
+    template_name = "accounts/signup.html"
+    form_class = SignupForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.number = verified_for_signup(request)
+        if self.number is None:
+            messages.info(request, _("请先用手机号获取验证码"))
+            return redirect(reverse("login"))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        from market.models import Community
+
+        return {**super().get_form_kwargs(), "communities": Community.objects.order_by("name")}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "number": masked(self.number), "next": next_url(self.request, "")}
+
+    def form_valid(self, form):
+        user = create_resident(self.number, form.cleaned_data)
+        self.request.session.pop("signup_mobile", None)
+        login(self.request, user, backend=BACKEND)
+        messages.success(self.request, _("欢迎你，%(name)s！") % {"name": user.last_name + user.first_name})
+        return redirect(next_url(self.request, "/"))
+
+
+def create_resident(number, data):
+    """The account, its verified mobile and its resident record; a number that got its account a moment
+    ago (the same form sent twice) gives that account."""
+    from market.models import Resident
+
+    User = get_user_model()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            user = User(username="r" + secrets.token_hex(8), first_name=data["given_name"], last_name=data["family_name"])
+            user.set_unusable_password()
+            user.save()
+            VerifiedMobile.objects.create(user=user, number=number, verified_at=now, agreed_at=now)
+            Resident.objects.create(user=user, community=data["community"], mobile=number)
+    except IntegrityError:
+        return VerifiedMobile.objects.select_related("user").get(number=number).user
+    return user
+
+
+class TermsView(TemplateView):
+    template_name = "accounts/terms.html"
+
+
+class PrivacyView(TemplateView):
+    template_name = "accounts/privacy.html"

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from accounts.mobile import MobileField
 from live.models import HOSTS_GROUP
 
 User = get_user_model()
@@ -102,8 +103,7 @@ class ReservationForm(forms.Form):
     """A resident's reservation at an event: who comes, a number to reach them, how many."""
 
     name = forms.CharField(label=_("姓名"), max_length=30)
-    mobile = forms.CharField(label=_("手机号"), max_length=13,
-                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    mobile = MobileField()
     places = forms.TypedChoiceField(label=_("人数"), coerce=int)
     waitlist = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
@@ -118,9 +118,7 @@ class VolunteerRequestForm(forms.Form):
     """A resident asks to join a volunteer team."""
 
     name = forms.CharField(label=_("姓名"), max_length=30)
-    mobile = forms.RegexField(label=_("手机号"), regex=r"^1\d{10}$", max_length=11,
-                              error_messages={"invalid": _("请填写 11 位手机号")},
-                              widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
+    mobile = MobileField()
     note = forms.CharField(label=_("想说的话"), max_length=200, required=False)
 
 
@@ -130,8 +128,7 @@ class PointsForm(forms.Form):
     VOLUNTEER, CORRECTION = "volunteer", "correction"
     kind = forms.ChoiceField(label=_("记什么"), widget=forms.RadioSelect, initial=VOLUNTEER,
                              choices=[(VOLUNTEER, _("志愿服务时长")), (CORRECTION, _("更正积分（加或减）"))])
-    mobile = forms.CharField(label=_("居民手机号"), max_length=13,
-                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}))
+    mobile = MobileField(label=_("居民手机号"), help_text=_("居民在本站验证过的手机号"))
     hours = forms.DecimalField(label=_("服务时长（小时）"), required=False, min_value=Decimal("0.5"),
                                max_value=24, decimal_places=1,
                                error_messages={"min_value": _("服务时长至少 0.5 小时"),
@@ -149,15 +146,15 @@ class PointsForm(forms.Form):
             self.fields[name].widget.attrs.setdefault("class", "form-control")
 
     def clean_mobile(self):
-        from market.checkout.forms import mainland_mobile
         from market.models import Resident
 
-        digits = mainland_mobile(self.cleaned_data["mobile"])  # "请填写 11 位手机号" for anything else
-        found = list(Resident.objects.filter(mobile=digits, community__in=self.communities)
-                     .select_related("user", "community")[:2])
-        if len(found) != 1:
-            raise forms.ValidationError(_("本社区没有登记这个手机号的居民，请核对"), code="unknown")
-        self.resident = found[0]
+        digits = self.cleaned_data["mobile"]
+        # by the verified mobile only: a number someone typed at checkout never receives points
+        found = (Resident.objects.filter(user__verified_mobile__number=digits, community__in=self.communities)
+                 .select_related("user", "community").first())
+        if found is None:
+            raise forms.ValidationError(_("本社区没有用这个手机号验证过的居民，请核对"), code="unknown")
+        self.resident = found
         return digits
 
     def clean(self):

@@ -10,13 +10,15 @@ import re
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.mobile import normalise
+
 from .models import EventPage, Reservation
 
-MOBILE = re.compile(r"^1\d{10}$")
 
 
 class Refused(Exception):
@@ -31,11 +33,13 @@ def reserve(event, user, name, mobile, places, waitlist=False, now=None):
     """Confirm ``places`` for the user if they fit, else put them on the waitlist when they asked to.
     Returns the reservation."""
     now = now or timezone.now()
-    name, mobile = (name or "").strip(), re.sub(r"[\s-]", "", mobile or "")
+    name = (name or "").strip()
     if not name:
         raise Refused(_("请填写姓名"))
-    if not MOBILE.match(mobile):
-        raise Refused(_("请填写 11 位手机号"))
+    try:
+        mobile = normalise(mobile)
+    except ValidationError as error:
+        raise Refused(error.messages[0]) from None
     with transaction.atomic():
         event = _locked_event(event.pk)
         if not 1 <= places <= event.max_places:

@@ -246,6 +246,7 @@ AUTHENTICATION_BACKENDS = [
     # first: refuses every login form (ours, Oscar's, the admin's) while an account or address is locked out
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.backends.MobilePasswordBackend",  # the verified mobile in place of the username
     "oscar.apps.customer.auth_backends.EmailBackend",
 ]
 LOGIN_URL = "/accounts/login/"
@@ -258,6 +259,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Phone-number accounts: SMS codes (accounts/codes.py) and how they are sent (accounts/sms/).
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.console.ConsoleBackend")
+SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "共富超市")
+SMS_TEMPLATES = {"code": os.environ.get("SMS_TEMPLATE_CODE", "SMS_000000000")}
+SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
+SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
+SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
+SMS_ALIYUN_PROTOCOL = os.environ.get("SMS_ALIYUN_PROTOCOL", "https")
+SMS_CODE_VALID_MINUTES = int(os.environ.get("SMS_CODE_VALID_MINUTES", 5))
+SMS_CODE_RESEND_S = int(os.environ.get("SMS_CODE_RESEND_S", 60))
+SMS_CODE_TRIES = int(os.environ.get("SMS_CODE_TRIES", 5))
+SMS_CODES_PER_NUMBER_DAY = int(os.environ.get("SMS_CODES_PER_NUMBER_DAY", 5))
+SMS_CODES_PER_ADDRESS_DAY = int(os.environ.get("SMS_CODES_PER_ADDRESS_DAY", 20))
 
 # Login throttling (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one account,
 # or from one address, logins from there are refused for AXES_COOLOFF_MINUTES.

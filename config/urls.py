@@ -8,6 +8,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from accounts import views as account_views
 from cms.search import SearchView
 from config.media import serve_media
 from live import views as live_views
@@ -19,8 +20,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("elder-mode/", ElderModeView.as_view(), name="elder-mode"),
     # One login for the shop, the dashboard, Wagtail's admin and the live room.
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("accounts.urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -34,7 +36,9 @@ urlpatterns = [
     path("village/orders/<str:number>/refund/", RefundView.as_view(), name="village-refund"),
     path("dashboard/", apps.get_app_config("dashboard").urls),
     path("shop/", include("market.urls")),
-    path("shop/accounts/", include("accounts.urls")),
+    # Oscar's login-or-register pages: the site has one login page, where a phone number also signs up
+    path("shop/accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("shop/accounts/register/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("shop/", include("market.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),

@@ -39,6 +39,17 @@ def make_community_host(user, community):
     return user
 
 
+def verified_resident(username, mobile, community="chaoyangjie", **names):
+    """A resident account whose mobile was verified by a code (what 代下单 and 积分登记 look up)."""
+    from accounts.models import VerifiedMobile
+    from market.models import Resident
+
+    user = get_user_model().objects.create_user(username, password=DEMO_PASSWORD, **names)
+    Resident.objects.create(user=user, community=Community.objects.get(slug=community), mobile=mobile)
+    VerifiedMobile.objects.create(user=user, number=mobile, verified_at=timezone.now())
+    return user
+
+
 def login_client(client, username):
     # django-axes checks every authentication against its lockouts, so it needs the request
     logged_in = client.login(request=RequestFactory().post("/accounts/login/"), username=username,

@@ -133,6 +133,7 @@ def log_in(browser, site, username):
     context.add_init_script(RECORD_CSP)
     page = context.new_page()
     page.goto(site + "/accounts/login/")
+    page.click("details.password-login summary")  # the page opens on 手机号 + 验证码
     page.fill('input[name="username"]', username)
     page.fill('input[name="password"]', PASSWORD)
     page.click('form:has(input[name="password"]) [type="submit"]')

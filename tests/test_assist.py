@@ -12,7 +12,7 @@ from oscar.core.loading import get_model
 
 from market.models import Community, PickupPoint, Resident
 
-from .conftest import login_client
+from .conftest import login_client, verified_resident
 from .test_pickup import to_delivery_page
 
 Order = get_model("order", "Order")
@@ -123,8 +123,7 @@ def test_residents_cannot_assist_and_workers_see_only_their_own_orders(client):
 def test_a_residents_number_from_another_community_makes_a_guest_order_not_theirs(worker):
     """F3: 代下单 never lands on another community's resident's account (nor blocks their own orders)."""
     chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
-    other = User.objects.create_user("yunhu_res", last_name="周", first_name="阿姨")
-    Resident.objects.create(user=other, community=Community.objects.get(slug="yunhu"), mobile="13912340077")
+    other = verified_resident("yunhu_res", "13912340077", "yunhu", last_name="周", first_name="阿姨")
     response = assist(worker, chaoyang, "13912340077")
     assert response.status_code == 200 and "请填写居民的姓名" in response.content.decode()  # not filled in for her
     worker.post("/shop/checkout/delivery/", {"for_whom": "resident", "method": f"pickup-{chaoyang.pk}",
@@ -145,3 +144,20 @@ def test_a_resident_who_moved_away_before_placing_gets_a_guest_order(worker):
     assert Order.objects.filter(user__username="elder").count() == hers
     assert Order.objects.filter(user__isnull=True, delivery__placed_by__username="worker",
                                 shipping_address__first_name="胡奶奶").exists()
+
+
+@pytest.mark.django_db
+def test_a_number_someone_only_typed_never_brings_orders_or_points_to_their_account(worker, client):
+    """Only a mobile verified by a code identifies a resident: 陈娜 typing 13912340088 at checkout does not
+    make orders for that number hers, nor let staff record points to her by it."""
+    chaoyang = PickupPoint.objects.get(community__slug="chaoyangjie")
+    typed = User.objects.create_user("typed_it", last_name="冒", first_name="名")
+    Resident.objects.create(user=typed, community=chaoyang.community, mobile="13912340088")
+    response = assist(worker, chaoyang, "13912340088")
+    assert "请填写居民的姓名" in response.content.decode()  # nobody is found by it
+    worker.post("/shop/checkout/delivery/", {"for_whom": "resident", "method": f"pickup-{chaoyang.pk}",
+                                             "mobile": "13912340088", "name": "真的本人"})
+    place(worker)
+    assert Order.objects.get(shipping_address__first_name="真的本人").user is None
+    html = worker.post("/points/staff/", {"kind": "volunteer", "mobile": "13912340088", "hours": "1"}).content
+    assert "本社区没有用这个手机号验证过的居民" in html.decode()

@@ -21,7 +21,7 @@ from cms.reservations import reserve
 from market.models import Community, PickupPoint, Resident
 from market.orders import cancel
 
-from .conftest import login_client
+from .conftest import login_client, verified_resident
 
 User = get_user_model()
 Order = get_model("order", "Order")
@@ -29,8 +29,7 @@ Product = get_model("catalogue", "Product")
 
 
 def new_resident(username, mobile, balance=0, community="chaoyangjie"):
-    user = User.objects.create_user(username, password="gongfu2026", last_name="陈", first_name="娜")
-    Resident.objects.create(user=user, community=Community.objects.get(slug=community), mobile=mobile)
+    user = verified_resident(username, mobile, community, last_name="陈", first_name="娜")
     if balance:
         points.correct(user, balance, None, None, "测试起始积分")
     return user
@@ -80,7 +79,7 @@ def test_staff_confirm_volunteer_hours_for_their_own_communitys_residents_only(c
     # a resident of another community is not found by this worker
     new_resident("pts_yunhu", "13912340002", community="yunhu")
     html = staff.post("/points/staff/", {"kind": "volunteer", "mobile": "13912340002", "hours": "2"}).content.decode()
-    assert "本社区没有登记这个手机号的居民" in html
+    assert "本社区没有用这个手机号验证过的居民" in html
     assert not PointsEntry.objects.filter(user__username="pts_yunhu").exists()
 
     # residents and first secretaries have no 积分登记
@@ -113,8 +112,10 @@ def test_corrections_are_counter_entries_with_a_reason_and_never_go_below_zero(c
     assert points.balance(user) == 70
 
     worker = User.objects.get(username="worker")
-    Resident.objects.create(user=worker, community=Community.objects.get(slug="chaoyangjie"), mobile="13912340004")
-    html = staff.post("/points/staff/", {"kind": "volunteer", "mobile": "13912340004", "hours": "3"}).content
+    Resident.objects.create(user=worker, community=Community.objects.get(slug="chaoyangjie"),
+                            mobile=worker.verified_mobile.number)
+    html = staff.post("/points/staff/", {"kind": "volunteer", "mobile": worker.verified_mobile.number,
+                                         "hours": "3"}).content
     assert "不能给自己记积分" in html.decode()
 
 

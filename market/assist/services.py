@@ -26,9 +26,8 @@ def worker_points(user):
 
 
 def resident_by_mobile(mobile):
-    """The resident account with this mobile number, if exactly one has it."""
-    residents = list(Resident.objects.filter(mobile=mobile).select_related("user", "community")[:2])
-    return residents[0] if len(residents) == 1 else None
+    """The resident whose account verified this mobile (a number typed at checkout never counts)."""
+    return Resident.objects.filter(user__verified_mobile__number=mobile).select_related("user", "community").first()
 
 
 def resident_name(resident):

@@ -1,11 +1,10 @@
-import re
-
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from oscar.apps.checkout import forms as checkout_forms
 
+from accounts.mobile import normalise
+
 PAY_AT_PICKUP = "pay-at-pickup"
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
 
 ONLINE = "stripe"  # Stripe Checkout: card, Alipay, WeChat Pay on Stripe's page
@@ -36,14 +35,6 @@ class PaymentMethodForm(forms.Form):
         return points
 
 
-
-def mainland_mobile(value):
-    """A mainland China mobile number (11 digits starting 13–19), with or without +86 and spaces."""
-    digits = re.sub(r"[\s-]", "", value or "")
-    digits = digits.removeprefix("+86").removeprefix("0086")
-    if not MOBILE.match(digits):
-        raise forms.ValidationError(_("请填写 11 位手机号，例如 13800138000"), code="mobile")
-    return digits
 
 
 class DeliveryForm(forms.Form):
@@ -91,7 +82,7 @@ class DeliveryForm(forms.Form):
             if not (data.get("name") or "").strip():
                 self.add_error("name", _("请填写取货人姓名"))
             try:
-                data["mobile"] = mainland_mobile(data.get("mobile"))
+                data["mobile"] = normalise(data.get("mobile"))
             except forms.ValidationError as error:
                 self.add_error("mobile", error)
         return data
@@ -104,7 +95,7 @@ class DeliveryForm(forms.Form):
         if data.get("method") and data["method"] not in self.assist_points:
             self.add_error("method", _("代下单只能选你所在社区的自提点"))
         try:
-            data["mobile"] = mainland_mobile(data.get("mobile"))
+            data["mobile"] = normalise(data.get("mobile"))
         except forms.ValidationError as error:
             self.add_error("mobile", error)
             return data
@@ -167,7 +158,7 @@ class ShippingAddressForm(checkout_forms.ShippingAddressForm):
     def clean_phone_number(self):
         from phonenumber_field.phonenumber import PhoneNumber
 
-        return PhoneNumber.from_string("+86" + mainland_mobile(self.cleaned_data.get("phone_number")))
+        return PhoneNumber.from_string("+86" + normalise(self.cleaned_data.get("phone_number")))
 
     def clean(self):
         from market import regions

@@ -20,6 +20,7 @@ from django.utils import timezone
 from oscar.core.loading import get_model
 from wagtail.rich_text import RichText
 
+from accounts.models import VerifiedMobile
 from cms.demo import seed_community_home
 from cms.demo_points import seed_points
 from cms.models import CommunityIndexPage, CommunityPage, HomePage, VillageIndexPage, VillagePage
@@ -31,8 +32,8 @@ from market.search.models import SynonymGroup
 from market.images import photo_name
 from market.views import SILVER_CATEGORY_SLUG
 
-from ..demo_data import (COMMUNITIES, DEMO_PASSWORD, DESCRIPTIONS, KEEPING, ORIGINS, PRICE_CHANGE, RESIDENTS,
-                         REVIEW_QUEUE, SECRETARIES_GROUP, SYNONYMS, USERS, VILLAGES)
+from ..demo_data import (COMMUNITIES, DEMO_PASSWORD, DESCRIPTIONS, KEEPING, MOBILES, ORIGINS, PRICE_CHANGE,
+                         RESIDENTS, REVIEW_QUEUE, SECRETARIES_GROUP, SYNONYMS, USERS, VILLAGES)
 from ..demo_images import product_image
 from ..demo_orders import seed_orders
 
@@ -98,6 +99,9 @@ class Command(BaseCommand):
     def seed_users(self):
         users = {u: self.user(u, *name, superuser=su, staff=st) for u, name, su, st in USERS}
         Group.objects.get_or_create(name=HOSTS_GROUP)[0].user_set.add(users["host"])
+        for username, number in MOBILES.items():
+            VerifiedMobile.objects.get_or_create(user=users[username],
+                                                 defaults={"number": number, "verified_at": timezone.now()})
         return users
 
     # --- places -------------------------------------------------------------
