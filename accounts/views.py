@@ -55,6 +55,12 @@ def next_url(request, default=None):
     return default
 
 
+def client_address(request):
+    """The visitor's address as django-axes sees it (behind the front proxy: the forwarded one)."""
+    AxesProxyHandler.update_request(request)
+    return request.axes_ip_address
+
+
 def login_page(request, code_form=None, password_form=None, status=200):
     sent = request.session.get("sms_login") or {}
     wait = 0
@@ -98,9 +104,8 @@ class CodeView(View):
         return self.check(request, form, number)
 
     def send(self, request, form, number):
-        AxesProxyHandler.update_request(request)
         try:
-            codes.send_code(number, SmsCode.Purpose.LOGIN, request.axes_ip_address)
+            codes.send_code(number, SmsCode.Purpose.LOGIN, client_address(request))
         except codes.Refused as refused:
             form.add_error("mobile", str(refused))
             return login_page(request, code_form=form)

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     # Our own apps come first so their templates win.
     "market",
     "accounts",
+    "mine",
     "cms",
     "live",
     # django-oscar; forked apps live under market/.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("me/", include("mine.urls")),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
@@ -39,6 +40,9 @@ urlpatterns = [
     # Oscar's login-or-register pages: the site has one login page, where a phone number also signs up
     path("shop/accounts/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("shop/accounts/register/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    # Oscar's account home and order list: 我的 and its order list replace them
+    path("shop/accounts/", RedirectView.as_view(pattern_name="mine:home")),
+    path("shop/accounts/orders/", RedirectView.as_view(pattern_name="mine:orders", query_string=True)),
     path("shop/", include("market.payments.urls")),
     path("shop/", include(apps.get_app_config("oscar").urls[0])),
     path("live/", include("live.urls")),

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .views import ELDER_COOKIE
 
@@ -29,6 +30,26 @@ def workspace_link(user):
     return None
 
 
+# The phone's bottom tabs, as mini-programs have: (url, label, icon, the paths that light it up)
+TABS = [
+    ("/", pgettext_lazy("tab", "首页"), "home", ("/",)),
+    ("/shop/", pgettext_lazy("tab", "共富超市"), "shop", ("/shop/", "/search/", "/trace/")),
+    ("/live/", pgettext_lazy("tab", "直播"), "live", ("/live/",)),
+    ("/communities/", pgettext_lazy("tab", "社区"), "community", ("/communities/", "/events/", "/villages/")),
+    ("/me/", pgettext_lazy("tab", "我的"), "me", ("/me/", "/shop/accounts/", "/points/", "/events/mine/")),
+]
+
+
+def bottom_tabs(path):
+    def score(prefixes):
+        return max((len(p) for p in prefixes if (path == p if p == "/" else path.startswith(p))), default=0)
+
+    best = max(TABS, key=lambda tab: score(tab[3]))
+    active = best if score(best[3]) else None
+    return [{"url": url, "label": label, "icon": icon, "active": (url, label, icon, prefixes) == active}
+            for url, label, icon, prefixes in TABS]
+
+
 def site_chrome(request):
     """Navigation, elder mode and the workspace link for the one base template every page extends."""
     path = request.path
@@ -37,6 +58,7 @@ def site_chrome(request):
         "site_nav": [
             {"url": url, "label": label, "active": url == active} for url, label in NAVIGATION
         ],
+        "tabs": bottom_tabs(path),
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
         "workspace": workspace_link(request.user) if hasattr(request, "user") else None,
     }

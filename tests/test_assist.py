@@ -52,7 +52,7 @@ def test_a_worker_orders_for_an_elder_by_mobile_and_she_sees_it_in_her_account(w
     assert f"/assist/orders/{order.number}/" in thanks
     # the elder sees it in 我的订单; the worker sees it at /assist/ and not through the elder's account pages
     elder_client = login_client(Client(), "elder")
-    assert order.number in elder_client.get("/shop/accounts/orders/").content.decode()
+    assert order.number in elder_client.get("/me/orders/").content.decode()
     assert elder_client.get(f"/shop/accounts/orders/{order.number}/").status_code == 200
     listing = worker.get("/assist/").content.decode()
     assert order.number in listing and order.delivery.pickup_code in listing

@@ -131,7 +131,9 @@ def test_elder_mode_meets_the_miit_numbers_and_axe_finds_nothing_serious(stack):
         page.locator("a", has_text="查看订单").first.click()
         page.wait_for_url("**/accounts/orders/**")
         measure("order page")
-        page.goto(site + "/shop/accounts/orders/")
+        page.goto(site + "/me/")
+        measure("我的")
+        page.goto(site + "/me/orders/")
         measure("my orders")
 
         # the same shopping pages in the standard look
@@ -140,7 +142,7 @@ def test_elder_mode_meets_the_miit_numbers_and_axe_finds_nothing_serious(stack):
         for width in (390, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             for path in ("/", "/shop/silver/", "/shop/catalogue/sangzidian-01_1/", "/shop/basket/",
-                         "/shop/accounts/orders/"):
+                         "/me/", "/me/orders/"):
                 page.goto(site + path)
                 measure(path, elder=False)
         page.goto(site + "/shop/catalogue/sangzidian-01_1/")

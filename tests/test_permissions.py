@@ -100,8 +100,16 @@ TABLE = [
     # the shop's own pages and Oscar's private storefront pages
     ("shop/", "get", "/shop/", expect(OK)),
     ("shop/silver/", "get", "/shop/silver/", expect(OK)),
-    ("shop/accounts/", "get", "/shop/accounts/", signed_in(DONE)),
-    ("shop/accounts/orders/", "get", "/shop/accounts/orders/", signed_in(OK)),
+    ("shop/accounts/", "get", "/shop/accounts/", expect(DONE)),  # to 我的
+    ("shop/accounts/orders/", "get", "/shop/accounts/orders/", expect(DONE)),  # to 我的's order list
+    # 我的: a resident's own orders, reservations, points and settings
+    ("me/", "get", "/me/", signed_in(OK)),
+    ("me/orders/", "get", "/me/orders/", signed_in(OK)),
+    ("me/settings/", "get", "/me/settings/", signed_in(OK)),
+    ("me/settings/mobile/", "get", "/me/settings/mobile/", signed_in(DONE)),
+    ("me/settings/mobile/", "post", "/me/settings/mobile/", signed_in(OK)),  # an empty form: its errors
+    ("me/settings/password/", "get", "/me/settings/password/", signed_in(OK)),
+    ("me/settings/password/", "post", "/me/settings/password/", signed_in(OK)),
     ("shop/accounts/orders/<str:order_number>/", "get", "/shop/accounts/orders/{order_number}/",
      signed_in(GONE, resident=OK)),
     ("shop/checkout/", "get", "/shop/checkout/", signed_in(DONE)),

@@ -49,8 +49,9 @@ def test_the_residents_own_pickup_point_is_chosen_and_no_address_is_asked(reside
     assert re.search(rf'value="pickup-{chaoyang.pk}"[^>]*checked', html)
     for western in ('name="line1"', 'name="postcode"', 'name="country"', "地址第一行", "名字"):
         assert western not in html
-    # the orders (and their pickup codes) are one tap from the header
-    assert 'href="/shop/accounts/orders/"' in resident_client.get("/").content.decode()
+    # 我的 (the pickup codes on top) is one tap from the header and from the bottom tabs
+    home = resident_client.get("/").content.decode()
+    assert 'class="account-link" title="我的"' in home and '<a href="/me/"' in home
 
 
 @pytest.mark.django_db

@@ -76,11 +76,11 @@ class PaymentDetailsView(views.PaymentDetailsView):
         if self.checkout_session.payment_method() == PAY_AT_PICKUP:
             if open_unpaid_pickup_orders(buyer).count() >= limit:
                 raise FailedPreCondition(
-                    url=reverse("customer:order-list"),
+                    url=reverse("mine:home"),
                     message=_("你已有 %(n)d 张到店付款的订单还没取货，请先取货或取消后再下单") % {"n": limit})
         elif buyer.orders.filter(status=settings.ORDER_STATUS_AWAITING_PAYMENT).count() >= limit:
             raise FailedPreCondition(
-                url=reverse("customer:order-list"),
+                url=reverse("mine:home"),
                 message=_("你已有 %(n)d 张订单等待付款，请先付款或等它们过期后再下单") % {"n": limit})
 
     def handle_place_order_submission(self, request):
