@@ -84,6 +84,11 @@ class MyReservationsView(LoginRequiredMixin, TemplateView):
 
     template_name = "cms/my_reservations.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["X-Personal-Page"] = "1"  # the service worker keeps it for use without a network
+        return response
+
     def get_context_data(self, **kwargs):
         from market.qr import qr_data_uri
 

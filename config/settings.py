@@ -307,6 +307,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 for _package in ("hls.js", "jsqr"):  # the live player; the pickup screen's QR reader
     if (BASE_DIR / "node_modules" / _package / "dist").is_dir():
         STATICFILES_DIRS.append((f"vendor/{_package}", BASE_DIR / "node_modules" / _package / "dist"))
+# Workbox (the service worker that keeps 我的 on the phone): every module in one folder, as workbox-sw loads them
+WORKBOX_MODULES = ["core", "routing", "strategies", "expiration", "cacheable-response", "precaching", "recipes"]
+for _package in ["sw"] + WORKBOX_MODULES:
+    if (BASE_DIR / "node_modules" / f"workbox-{_package}" / "build").is_dir():
+        STATICFILES_DIRS.append(("vendor/workbox", BASE_DIR / "node_modules" / f"workbox-{_package}" / "build"))
 if (BASE_DIR / "node_modules" / "china-area-data" / "data.json").is_file():  # the postal form's 省/市/区
     STATICFILES_DIRS.append(("vendor/china-area-data", BASE_DIR / "node_modules" / "china-area-data"))
 MEDIA_URL = "/media/"

@@ -12,6 +12,7 @@ from accounts import views as account_views
 from cms.search import SearchView
 from config.media import serve_media
 from live import views as live_views
+from mine import pwa
 from market.payments import issues
 from market.payments.views import RefundView
 from market.views import ElderModeView, TraceView
@@ -24,6 +25,10 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
     path("me/", include("mine.urls")),
+    # the installable app (mine/pwa.py)
+    path("manifest.webmanifest", pwa.manifest, name="manifest"),
+    path("sw.js", pwa.ServiceWorkerView.as_view(), name="service-worker"),
+    path("offline/", pwa.OfflineView.as_view(), name="offline"),
     path("django-admin/", admin.site.urls),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

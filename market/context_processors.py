@@ -50,6 +50,16 @@ def bottom_tabs(path):
             for url, label, icon, prefixes in TABS]
 
 
+def app_owner(request):
+    """Whose pages the phone keeps for offline use (an opaque id; empty when nobody is logged in)."""
+    from django.utils.crypto import salted_hmac
+
+    user = getattr(request, "user", None)
+    if not user or not user.is_authenticated:
+        return ""
+    return salted_hmac("mine.app-owner", str(user.pk), algorithm="sha256").hexdigest()[:20]
+
+
 def site_chrome(request):
     """Navigation, elder mode and the workspace link for the one base template every page extends."""
     path = request.path
@@ -59,6 +69,7 @@ def site_chrome(request):
             {"url": url, "label": label, "active": url == active} for url, label in NAVIGATION
         ],
         "tabs": bottom_tabs(path),
+        "app_owner": app_owner(request),
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
         "workspace": workspace_link(request.user) if hasattr(request, "user") else None,
     }

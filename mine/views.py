@@ -23,6 +23,11 @@ class MeView(LoginRequiredMixin, TemplateView):
 
     template_name = "mine/home.html"
 
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        response["X-Personal-Page"] = "1"  # the service worker keeps it for use without a network
+        return response
+
     def get_context_data(self, **kwargs):
         from market.context_processors import workspace_link
 

@@ -133,3 +133,31 @@ def test_an_account_made_with_a_code_can_set_a_password_and_log_in_with_its_mobi
     other = Client()
     response = other.post("/accounts/login/", {"username": "13912340100", "password": "Qingshan-2026"})
     assert response.status_code == 302 and other.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.django_db
+def test_the_app_can_be_installed_and_its_offline_page_is_the_same_for_everyone(client):
+    manifest = client.get("/manifest.webmanifest")
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = manifest.json()
+    assert data["display"] == "standalone" and data["start_url"].startswith("/")
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in data["icons"]}
+    for icon in data["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    worker = client.get("/sw.js")
+    assert worker["Content-Type"].startswith("text/javascript") and "no-cache" in worker["Cache-Control"]
+    body = worker.content.decode()
+    assert "workbox-sw.js" in body and '["/me/", "/events/mine/"]' in body and "googleapis" not in body
+    anonymous = client.get("/offline/").content.decode()
+    signed_in = login_client(Client(), "elder").get("/offline/").content.decode()
+    strip = lambda page: re.sub(r'nonce="[^"]+"', "", page)  # noqa: E731
+    assert strip(anonymous) == strip(signed_in) and "胡奶奶" not in signed_in
+
+
+@pytest.mark.django_db
+def test_only_a_signed_in_personal_page_is_marked_for_keeping_offline(client):
+    assert "X-Personal-Page" not in client.get("/me/")  # a redirect to the login page
+    elder = login_client(Client(), "elder")
+    assert elder.get("/me/")["X-Personal-Page"] == "1"
+    assert elder.get("/events/mine/")["X-Personal-Page"] == "1"
+    assert "X-Personal-Page" not in elder.get("/shop/")

@@ -103,6 +103,10 @@ TABLE = [
     ("shop/accounts/", "get", "/shop/accounts/", expect(DONE)),  # to 我的
     ("shop/accounts/orders/", "get", "/shop/accounts/orders/", expect(DONE)),  # to 我的's order list
     # 我的: a resident's own orders, reservations, points and settings
+    # the installable app: nothing personal in its manifest, service worker or offline page
+    ("manifest.webmanifest", "get", "/manifest.webmanifest", expect(OK)),
+    ("sw.js", "get", "/sw.js", expect(OK)),
+    ("offline/", "get", "/offline/", expect(OK)),
     ("me/", "get", "/me/", signed_in(OK)),
     ("me/orders/", "get", "/me/orders/", signed_in(OK)),
     ("me/settings/", "get", "/me/settings/", signed_in(OK)),
