@@ -20,6 +20,11 @@ EventHandler = get_class("order.processing", "EventHandler")
 OPEN_STATUSES = (settings.ORDER_STATUS_PLACED, settings.ORDER_STATUS_AT_PICKUP)
 
 
+def pay_at_pickup_due(order):
+    """Money to collect at the pickup point for this order (0 when it was paid online or with points)."""
+    return sum((s.amount_allocated for s in order.sources.all() if s.source_type.code == PAY_AT_PICKUP), 0)
+
+
 def open_unpaid_pickup_orders(user=None):
     """Pay-at-pickup orders that are neither collected nor cancelled."""
     orders = Order.objects.filter(status__in=OPEN_STATUSES, sources__source_type__code=PAY_AT_PICKUP,

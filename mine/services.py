@@ -4,6 +4,7 @@ from django.conf import settings
 from django.utils import timezone
 from oscar.core.loading import get_model
 
+from market.orders import pay_at_pickup_due
 from market.qr import qr_data_uri
 
 Order = get_model("order", "Order")
@@ -17,13 +18,6 @@ def orders_of(user):
     return (Order.objects.filter(user=user)
             .select_related("delivery__pickup_point", "delivery__placed_by")
             .prefetch_related("lines", "sources__source_type").order_by("-date_placed", "-pk"))
-
-
-def pay_at_pickup_due(order):
-    """Money to pay at the pickup point (what pickup staff collect)."""
-    from market.checkout.forms import PAY_AT_PICKUP
-
-    return sum((s.amount_allocated for s in order.sources.all() if s.source_type.code == PAY_AT_PICKUP), 0)
 
 
 def pickup_card(order):

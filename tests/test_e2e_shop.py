@@ -53,6 +53,8 @@ def test_a_pickup_order_in_chromium_from_basket_to_hand_over_by_typed_code(stack
         expect(staff.locator(".handover-error")).to_be_visible()
         staff.fill("#pickup-code", code)
         staff.locator(".handover-form [type='submit']").click()
+        expect(staff.locator(".handover-check")).to_contain_text("应收")  # who, what and how much, first
+        staff.locator(".handover-check button[value='confirm']").click()
         expect(staff.locator(".handover-done")).to_contain_text("已交付")
         staff.fill("#pickup-code", code)
         staff.locator(".handover-form [type='submit']").click()

@@ -95,7 +95,8 @@ def test_a_pickup_order_paid_online_is_paid_once_by_the_webhook_never_by_the_bro
     assert "待支付" in page and "去支付" in page and "付款成功后这里会显示取货码" in page
     assert order.delivery.pickup_code not in page
     assert order.number not in login_client(Client(), "secretary").get("/village/orders/").content.decode()
-    login_client(Client(), "pickup").post("/pickup/handover/", {"code": order.delivery.pickup_code})
+    login_client(Client(), "pickup").post("/pickup/handover/", {"code": order.delivery.pickup_code,
+                                                                "action": "confirm"})
     order.refresh_from_db()
     assert order.status == "待支付"  # an unpaid order is never handed over
 

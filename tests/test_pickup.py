@@ -100,12 +100,18 @@ def test_full_pickup_journey_from_basket_to_hand_over(resident_client, monkeypat
     # pickup staff hand it over by code, once
     staff = login_client(Client(), "pickup")
     assert "陈娜" in staff.get("/pickup/").content.decode()
-    done = staff.post("/pickup/handover/", {"code": code}).content.decode()
-    assert "已交付" in done and "陈娜" in done
+    # first who (masked), what and how much to collect, with nothing changed yet
+    found = staff.post("/pickup/handover/", {"code": code}).content.decode()
+    assert "请核对后交付" in found and "陈*" in found and "陈娜" not in found and "确认已收款并交付" in found
+    assert f"¥{order.total_incl_tax}" in found and "桑梓土蜂蜜 500g × 1" in found.replace("&nbsp;", " ")
+    order.refresh_from_db()
+    assert order.status == settings.ORDER_STATUS_AT_PICKUP
+    done = staff.post("/pickup/handover/", {"code": code, "action": "confirm"}).content.decode()
+    assert "已交付" in done
     order.refresh_from_db()
     assert order.status == settings.ORDER_STATUS_COLLECTED
     assert order.sources.get().amount_debited == order.total_incl_tax  # paid at the counter
-    again = staff.post("/pickup/handover/", {"code": code}).content.decode()
+    again = staff.post("/pickup/handover/", {"code": code, "action": "confirm"}).content.decode()
     assert "取过货了，不能重复交付" in again
     assert "已取货" in resident_client.get(f"/shop/accounts/orders/{order.number}/").content.decode()
 

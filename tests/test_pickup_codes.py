@@ -53,7 +53,7 @@ def test_ten_wrong_codes_pause_the_counter_for_everyone_at_the_point_even_for_a_
     assert order.status == settings.ORDER_STATUS_AT_PICKUP
     # once the pause is over, the right code works
     FailedAttempt.objects.update(at=timezone.now() - timedelta(seconds=settings.CODE_ATTEMPTS_PAUSE_S + 1))
-    assert "已交付" in staff.post("/pickup/handover/", {"code": code}).content.decode()
+    assert "已交付" in staff.post("/pickup/handover/", {"code": code, "action": "confirm"}).content.decode()
 
 
 @pytest.mark.django_db
@@ -66,7 +66,8 @@ def test_a_few_mistakes_spread_out_never_pause_the_counter(django_user_model):
         staff.post("/pickup/handover/", {"code": wrong})
     FailedAttempt.objects.update(at=timezone.now() - timedelta(seconds=settings.CODE_ATTEMPTS_WINDOW_S + 5))
     staff.post("/pickup/handover/", {"code": wrong_codes(order.delivery.pickup_code, 1)[0]})
-    assert "已交付" in staff.post("/pickup/handover/", {"code": order.delivery.pickup_code}).content.decode()
+    assert "已交付" in staff.post("/pickup/handover/", {"code": order.delivery.pickup_code,
+                                                        "action": "confirm"}).content.decode()
 
 
 @pytest.mark.django_db

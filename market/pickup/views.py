@@ -18,6 +18,7 @@ from oscar.core.loading import get_model
 
 from market import throttle
 from market.checkout.forms import PAY_AT_PICKUP
+from market.orders import pay_at_pickup_due
 from market.models import OrderDelivery, PickupPoint
 from market.payments.models import PaymentIssue
 
@@ -32,8 +33,10 @@ class WrongCode(HandOverRefused):
     """No order to hand over has this code at the staff's points (it counts against guessing)."""
 
 
-def hand_over(points, code, staff):
-    """Complete the delivered order at one of these points whose pickup code this is; returns the order.
+def hand_over(points, code, staff, confirm=True):
+    """The delivered order at one of these points whose pickup code this is: completed when ``confirm``
+    (the staff took the money and handed the goods over), otherwise only found, for the staff to check
+    the recipient, the items and the amount first. Returns the order.
 
     The points' rows are locked for the whole look-up, so the count of wrong codes (``market.throttle``:
     per staff account and per point) holds when many are typed at once; a wrong code is recorded even
@@ -49,14 +52,17 @@ def hand_over(points, code, staff):
         if pause:
             raise HandOverRefused(pause)
         try:
-            return complete(points, code, staff)
+            delivery = collectable(points, code)
         except WrongCode as wrong:
             refusal = wrong
             throttle.failed("pickup", keys)
+        else:
+            return complete(delivery, staff) if confirm else delivery.order
     raise refusal
 
 
-def complete(points, code, staff):
+def collectable(points, code):
+    """The delivery, at these points, of an order waiting to be collected with this code."""
     deliveries = (OrderDelivery.objects.select_for_update(of=("self",)).select_related("order", "pickup_point")
                   .filter(pickup_code=code, pickup_point__in=points)
                   .exclude(order__status=settings.ORDER_STATUS_CANCELLED).order_by("-order__date_placed"))
@@ -73,9 +79,13 @@ def complete(points, code, staff):
                                   % {"when": timezone.localtime(done.collected_at).strftime("%m-%d %H:%M")
                                      if done.collected_at else ""})
         raise WrongCode(_("取货码不对，请核对后再输入"))
-    order = Order.objects.select_for_update().get(pk=delivery.order_id)
-    if order.payment_issues.filter(kind=PaymentIssue.Kind.REFUND_OUTSIDE, resolved=False).exists():
+    if delivery.order.payment_issues.filter(kind=PaymentIssue.Kind.REFUND_OUTSIDE, resolved=False).exists():
         raise HandOverRefused(_("这张订单的钱在支付平台被退过，请先联系平台运营人员核对，核对前不要交付"))
+    return delivery
+
+
+def complete(delivery, staff):
+    order = Order.objects.select_for_update().get(pk=delivery.order_id)
     for line in order.lines.all():
         line.set_status(settings.ORDER_STATUS_COLLECTED)
     order.set_status(settings.ORDER_STATUS_COLLECTED)
@@ -84,6 +94,12 @@ def complete(points, code, staff):
     delivery.collected_at, delivery.handed_over_by = timezone.now(), staff
     delivery.save(update_fields=["collected_at", "handed_over_by"])
     return order
+
+
+def masked_name(name):
+    """胡奶奶 → 胡**: enough to ask "are you …?", not a full name on a screen others can see."""
+    name = (name or "").strip()
+    return name[:1] + "*" * max(len(name) - 1, 1) if name else ""
 
 
 class PickupStaffMixin(LoginRequiredMixin):
@@ -124,10 +140,14 @@ class HandOverView(PickupStaffMixin, TemplateView):
     template_name = "market/pickup/handover.html"
 
     def post(self, request):
-        code = request.POST.get("code", "")
+        """Two steps: the code finds the order (who, what, how much to collect); 确认已收款并交付 completes it."""
+        code, confirm = request.POST.get("code", ""), request.POST.get("action") == "confirm"
         try:
-            order = hand_over(self.points, code, request.user)
+            order = hand_over(self.points, code, request.user, confirm=confirm)
         except HandOverRefused as refusal:
             return self.render_to_response(self.get_context_data(error=str(refusal), code=code[:12]), status=200)
-        due = sum(source.amount_allocated for source in order.sources.filter(source_type__code=PAY_AT_PICKUP))
-        return self.render_to_response(self.get_context_data(done=order, due=due))
+        facts = {"order": order, "due": pay_at_pickup_due(order),
+                 "recipient": masked_name(order.shipping_address.first_name if order.shipping_address else "")}
+        if confirm:
+            return self.render_to_response(self.get_context_data(done=facts))
+        return self.render_to_response(self.get_context_data(found=facts, code=re.sub(r"\D", "", code)))
