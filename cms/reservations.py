@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.mobile import normalise
 
@@ -54,8 +55,12 @@ def reserve(event, user, name, mobile, places, waitlist=False, now=None):
             }[state])
         if event.reservations.filter(user=user).exclude(status=Reservation.Status.CANCELLED).exists():
             raise Refused(_("你已经预约过这场活动了，可以在「我的预约」里查看"))
-        fits = places <= event.capacity - event.places_taken()
+        left = event.capacity - event.places_taken()
+        fits = places <= left
         if not fits and not waitlist:
+            if left > 0:
+                raise Refused(ngettext("只剩 %(n)d 位了，可以少约几位，或加入候补",
+                                       "只剩 %(n)d 位了，可以少约几位，或加入候补", left) % {"n": left})
             raise Refused(_("名额刚刚约满了，可以加入候补，有人取消会按顺序递补"))
         status = Reservation.Status.CONFIRMED if fits else Reservation.Status.WAITLISTED
         try:

@@ -119,7 +119,7 @@ def test_resident_reserves_then_the_event_fills_and_the_next_joins_the_waitlist(
     client.force_login(second)
     page = client.post(f"/events/{event.pk}/reserve/", {"name": "王大爷", "mobile": "13805310002", "places": 2})
     html = page.content.decode()
-    assert "名额刚刚约满了" in html and "加入候补" in html and 'value="王大爷"' in html  # nothing lost
+    assert "只剩 1 位了" in html and "加入候补" in html and 'value="王大爷"' in html  # nothing lost
     client.post(f"/events/{event.pk}/reserve/", {"name": "王大爷", "mobile": "13805310002", "places": 2,
                                                  "waitlist": "on"})
     assert Reservation.objects.get(event=event, user=second).status == "waitlisted"

@@ -1,0 +1,20 @@
+"""What residents noticed while shopping on a phone."""
+
+import pytest
+from django.test import Client
+from oscar.core.loading import get_model
+
+from .conftest import login_client
+
+Product = get_model("catalogue", "Product")
+
+
+@pytest.mark.django_db
+def test_adding_to_the_basket_says_so_in_chinese_and_english():
+    client = login_client(Client(), "resident")
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    page = client.post(f"/shop/basket/add/{honey.pk}/", {"quantity": 1}, follow=True).content.decode()
+    assert "已加入购物车" in page and "购物车合计" in page and "Your basket" not in page
+    client.cookies["django_language"] = "en"
+    page = client.post(f"/shop/basket/add/{honey.pk}/", {"quantity": 2}, follow=True).content.decode()
+    assert "added to the basket" in page and "Basket total" in page and "已加入" not in page
