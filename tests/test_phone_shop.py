@@ -18,3 +18,12 @@ def test_adding_to_the_basket_says_so_in_chinese_and_english():
     client.cookies["django_language"] = "en"
     page = client.post(f"/shop/basket/add/{honey.pk}/", {"quantity": 2}, follow=True).content.decode()
     assert "added to the basket" in page and "Basket total" in page and "已加入" not in page
+
+
+@pytest.mark.django_db
+def test_the_basket_shows_the_residents_own_pickup_point_as_checkout_does():
+    client = login_client(Client(), "resident")  # 朝阳街社区
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    client.post(f"/shop/basket/add/{honey.pk}/", {"quantity": 1})
+    page = client.get("/shop/basket/").content.decode()
+    assert "社区自提 · 朝阳街社区" in page and "云湖" not in page

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from oscar.apps.shipping import methods
 from oscar.apps.shipping import repository
 
-from market.models import PickupPoint
+from market.models import PickupPoint, Resident
 
 PICKUP_PREFIX = "pickup-"  # a pickup method's code is this and the point's id
 
@@ -41,5 +41,11 @@ class PostalDelivery(methods.FixedPrice):
 
 class Repository(repository.Repository):
     def get_available_shipping_methods(self, basket, shipping_addr=None, **kwargs):
-        points = PickupPoint.objects.filter(is_active=True).select_related("community")
+        """Pickup at every active point, the buyer's own community's first (the basket shows the first as
+        the default, and checkout preselects the same), then postal delivery."""
+        points = list(PickupPoint.objects.filter(is_active=True).select_related("community"))
+        owner = getattr(basket, "owner", None)
+        if owner is not None and owner.is_authenticated:
+            home = Resident.objects.filter(user=owner).values_list("community_id", flat=True).first()
+            points.sort(key=lambda point: point.community_id != home)
         return [Pickup(point) for point in points] + [PostalDelivery()]
