@@ -31,4 +31,4 @@ def test_resident_is_kept_out_of_dashboard_and_wagtail_without_a_redirect_loop(c
     response = client.get("/cms/pages/", follow=True)
     assert response.status_code == 200 and len(response.redirect_chain) == 1
     assert response.request["PATH_INFO"] == "/accounts/login/"
-    assert "你已登录为 resident" in response.content.decode()
+    assert "你已登录为 陈娜" in response.content.decode()
