@@ -27,3 +27,19 @@ def test_the_basket_shows_the_residents_own_pickup_point_as_checkout_does():
     client.post(f"/shop/basket/add/{honey.pk}/", {"quantity": 1})
     page = client.get("/shop/basket/").content.decode()
     assert "社区自提 · 朝阳街社区" in page and "云湖" not in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hour,says,not_says", [(10, "今天 20:00 前下单", "现在下单"), (21, "现在下单", "20:00 前下单")])
+def test_the_product_page_never_promises_today_after_the_cutoff(client, settings, hour, says, not_says):
+    from datetime import datetime
+    from unittest import mock
+    from zoneinfo import ZoneInfo
+
+    settings.SHOP_DELIVERY_CUTOFF_HOUR = 20
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    at = datetime(2026, 12, 4, hour, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
+    with mock.patch("django.utils.timezone.now", return_value=at):
+        page = client.get(honey.get_absolute_url()).content.decode()
+    assert says in page and not_says not in page
+    assert ("12月6日送到自提点" if hour == 21 else "12月5日送到自提点") in page

@@ -113,3 +113,21 @@ def test_operators_add_synonyms_in_wagtail_and_residents_cannot(client):
     assert response.status_code == 200 and "至少写两个词" in response.content.decode()
     assert client.post(url, {"words": "黄瓜，青瓜"}).status_code == 302
     assert "大庙屯黄瓜 3斤" in found("青瓜")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["番茄", "西红柿", "fanqie"])
+def test_a_synonym_never_widens_a_query_to_products_that_only_mention_it(query):
+    """番茄 found 8 products, among them 茄子, 青椒, 鸡蛋 and 黄瓜 (their descriptions suggest 番茄炒蛋…)."""
+    titles = set(found(query))
+    assert titles <= TOMATOES | {"普罗旺斯西红柿 10斤礼盒", "西红柿酱 2瓶"}, titles
+    for unrelated in ("新鲜茄子 3斤", "大庙屯青椒 2斤", "农家土鸡蛋 30枚", "大庙屯黄瓜 3斤"):
+        assert unrelated not in titles
+
+
+@pytest.mark.django_db
+def test_a_word_only_a_description_has_still_finds_the_product():
+    honey = Product.objects.get(title="桑梓土蜂蜜 500g")
+    honey.description = "<p>冲一杯温水，加一勺，暖胃润燥。</p>"
+    honey.save()
+    assert found("暖胃") == ["桑梓土蜂蜜 500g"]

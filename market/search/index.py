@@ -24,10 +24,11 @@ def entry_for(product):
         origin = product.origin
     except ProductOrigin.DoesNotExist:
         origin = None
-    if origin:
-        others += [origin.producer, origin.place]
-    text, pinyin = index_fields(product.title, [o for o in others if o], product.description)
-    return SearchEntry(product=product, text=text, pinyin=pinyin)
+    # the producer and place say where it comes from, not what it is (大庙屯's co-operative is named for its
+    # 西红柿, and sells cucumbers too): searched with the description
+    about = " ".join([origin.producer, origin.place]) if origin else ""
+    key, text, pinyin = index_fields(product.title, [o for o in others if o], about + " " + (product.description or ""))
+    return SearchEntry(product=product, key=key, text=text, pinyin=pinyin)
 
 
 def index_product(product_id):
@@ -35,7 +36,8 @@ def index_product(product_id):
     if product is None:
         return
     entry = entry_for(product)
-    SearchEntry.objects.update_or_create(product=product, defaults={"text": entry.text, "pinyin": entry.pinyin})
+    SearchEntry.objects.update_or_create(product=product, defaults={"key": entry.key, "text": entry.text,
+                                                                    "pinyin": entry.pinyin})
 
 
 def rebuild(queryset=None, batch=500):

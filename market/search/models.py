@@ -8,7 +8,9 @@ class SearchEntry(models.Model):
 
     product = models.OneToOneField("catalogue.Product", on_delete=models.CASCADE, primary_key=True,
                                    related_name="search_entry")
-    # title, village, producer, place, categories and description, as one text
+    # title, village and categories: what the product *is* (searched first)
+    key = models.TextField(default="")
+    # the same, its producer and place, and the description (searched when nothing matches by key)
     text = models.TextField()
     # " fengmi fm sangzi sz ...": each word's full pinyin and initials, space-led for prefix matching
     pinyin = models.TextField()

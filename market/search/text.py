@@ -45,17 +45,19 @@ def spellings(word):
 
 
 def index_fields(title, others, description):
-    """(text, pinyin) for a SearchEntry: the words to match and their pinyin tokens."""
+    """(key, text, pinyin) for a SearchEntry: what the product is, that and its description, and the
+    pinyin tokens of what it is (a description's words never make a pinyin query find a product)."""
     description = strip_tags(description or "")
-    text = " ".join([title, *others, description]).lower()
+    key = " ".join([title, *others]).lower()
+    text = " ".join([key, description.lower()])
     tokens = []
-    for word in [*words(" ".join([title, *others]), for_search=True), *words(description)]:
+    for word in words(" ".join([title, *others]), for_search=True):
         for spelling in spellings(word):
             if spelling not in tokens:
                 tokens.append(spelling)
     # the whole title spelled out too, so yingtaofanqie finds 樱桃番茄
     tokens.extend(s for s in spellings("".join(HAN.findall(title))) if s not in tokens)
-    return text, " " + " ".join(tokens) + " "
+    return key, text, " " + " ".join(tokens) + " "
 
 
 def add_words(extra):
@@ -79,11 +81,12 @@ def query_terms(query, synonym_groups=()):
     return terms
 
 
-def term_filter(alternatives, prefix="search_entry__"):
-    """Q matching a product that has any of the alternatives (a pinyin one as a token prefix)."""
+def term_filter(alternatives, prefix="search_entry__", field="key"):
+    """Q matching a product that has any of the alternatives in ``field`` (key: what it is; text: with its
+    description), or a pinyin one as a token prefix."""
     q = Q()
     for alt in alternatives:
-        q |= Q(**{f"{prefix}text__contains": alt})
+        q |= Q(**{f"{prefix}{field}__contains": alt})
         if ASCII_WORD.match(alt):
             q |= Q(**{f"{prefix}pinyin__contains": " " + alt})
     return q

@@ -82,9 +82,19 @@ class FacetedSearchView(ProductListView):
         return super().get(request, *args, **kwargs)
 
     def matches(self):
+        """Products that *are* what was asked for (title, village, category); only when
+        there are none, products whose description mentions it (番茄 finds tomatoes, not the eggs whose
+        description suggests 番茄炒蛋)."""
+        if not hasattr(self, "_matches"):
+            self._matches = self.matching("key")
+            if not self._matches.exists():
+                self._matches = self.matching("text")
+        return self._matches
+
+    def matching(self, field):
         queryset = Product.objects.browsable()
         for _word, alternatives in self.terms:
-            queryset = queryset.filter(term_filter(alternatives))
+            queryset = queryset.filter(term_filter(alternatives, field=field))
         return queryset
 
     def get_queryset(self):

@@ -19,4 +19,5 @@ def product_origin(product):
         "batch": product.batches.first(),
         "arrives": delivery_day(timezone.now()),
         "cutoff_hour": settings.SHOP_DELIVERY_CUTOFF_HOUR,
+        "past_cutoff": timezone.localtime().hour >= settings.SHOP_DELIVERY_CUTOFF_HOUR,
     }
