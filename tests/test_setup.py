@@ -67,10 +67,19 @@ def test_production_settings_pass_check_deploy_without_warnings():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",
         DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 20 + "-Zq8!rT4$wLm2@pVn6#bYc0&hKs9^dFj3*gUe7",
-        DJANGO_ALLOWED_HOSTS="gongfu.example.cn",
+        DJANGO_ALLOWED_HOSTS="gongfu.example.cn", SMS_BACKEND="accounts.sms.aliyun.AliyunBackend",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_warns_when_login_codes_would_only_be_printed():
+    result = run_manage(
+        "check", "--deploy", "--fail-level", "WARNING",
+        DJANGO_ENV="production", DJANGO_SECRET_KEY="x" * 20 + "-Zq8!rT4$wLm2@pVn6#bYc0&hKs9^dFj3*gUe7",
+        DJANGO_ALLOWED_HOSTS="gongfu.example.cn", SMS_BACKEND="accounts.sms.console.ConsoleBackend",
+    )
+    assert result.returncode != 0 and "accounts.W001" in result.stdout + result.stderr
 
 
 def test_seed_demo_is_refused_under_production_settings():
