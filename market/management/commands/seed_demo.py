@@ -264,12 +264,24 @@ class Command(BaseCommand):
             )
 
     # --- Wagtail pages ------------------------------------------------------
+    def wagtail_roots(self):
+        """Wagtail's default locale, root collection and root page, as its migrations make them (a
+        flushed database, as a transactional test starts from, has lost them)."""
+        from django.conf import settings
+        from wagtail.coreutils import get_supported_content_language_variant
+        from wagtail.models import Collection, Locale, Page
+
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        if Collection.get_first_root_node() is None:
+            Collection.add_root(name="Root")
+        return Page.add_root(instance=Page(title="Root", slug="root", live=True))
+
     def seed_pages(self, communities, villages):
         from wagtail.models import Page, Site
 
         home = HomePage.objects.first()
         if home is None:
-            root = Page.get_first_root_node()
+            root = Page.get_first_root_node() or self.wagtail_roots()
             for old in Page.objects.filter(depth=2).exclude(content_type__model="homepage"):
                 if old.slug == "home":
                     old.slug = "welcome-old"
