@@ -2,29 +2,21 @@
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django_tasks import task
-from oscar.core.loading import get_class
+
+from notices.notify import notify
 
 from .models import Reservation
 
-Dispatcher = get_class("communication.utils", "Dispatcher")
 
-
-def _tell(reservation, subject, text):
-    """In the site's inbox (with a link to 我的预约) and by email when the account has one."""
-    from django.urls import reverse
-
-    url = reverse("events:mine")
-    Dispatcher().notify_user(reservation.user, subject, body=format_html('{} <a href="{}">{}</a>', text, url,
-                                                                       _("查看我的预约")))
-    if reservation.user.email:
-        send_mail(subject, f"{text}\n{settings.SITE_URL.rstrip('/')}{url}", settings.DEFAULT_FROM_EMAIL,
-                  [reservation.user.email], fail_silently=True)
+def _tell(kind, key, reservation, subject, text):
+    """One notice about a reservation, linking to 我的预约 (in the site, by email, push, SMS)."""
+    facts = _facts(reservation)
+    return notify(kind, key, [reservation.user], subject, text, url=reverse("events:mine"), link=_("查看我的预约"),
+                  sms_params={"title": facts["title"][:20], "when": facts["when"], "code": facts["code"]})
 
 
 def _facts(reservation):
@@ -40,10 +32,9 @@ def notify_promoted(reservation_ids):
     for reservation in Reservation.objects.filter(pk__in=reservation_ids, status=Reservation.Status.CONFIRMED) \
             .select_related("event", "user"):
         facts = _facts(reservation)
-        _tell(reservation, _("候补成功：%(title)s") % facts,
-              _("有人取消了预约，你候补的%(places)s个名额已确认：%(title)s，%(when)s，%(place)s。签到码 %(code)s。")
-              % facts)
-        told += 1
+        told += _tell("promoted", f"promoted:{reservation.pk}", reservation, _("候补成功：%(title)s") % facts,
+                      _("有人取消了预约，你候补的%(places)s个名额已确认：%(title)s，%(when)s，%(place)s。"
+                        "签到码 %(code)s。") % facts)
     return told
 
 
@@ -63,7 +54,7 @@ def remind_reservation(reservation_id):
     updated = Reservation.objects.filter(pk=reservation.pk, reminded_at__isnull=True).update(reminded_at=now)
     if updated:
         facts = _facts(reservation)
-        _tell(reservation, _("明天的活动：%(title)s") % facts,
+        _tell("reminder", f"reminder:{reservation.pk}", reservation, _("明天的活动：%(title)s") % facts,
               _("提醒你：%(title)s 在 %(when)s 开始，地点 %(place)s，共 %(places)s 位。到场出示签到码 %(code)s。")
               % facts)
     return bool(updated)

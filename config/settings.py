@@ -8,6 +8,8 @@ channel layer, the cache and sessions. ``DJANGO_ENV=production`` turns on the
 deployment settings and refuses to start without a secret key and hosts.
 """
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "market",
     "accounts",
     "mine",
+    "notices",
     "cms",
     "live",
     # django-oscar; forked apps live under market/.
@@ -264,11 +267,26 @@ AUTH_PASSWORD_VALIDATORS = [
 # Phone-number accounts: SMS codes (accounts/codes.py) and how they are sent (accounts/sms/).
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.console.ConsoleBackend")
 SMS_SIGN_NAME = os.environ.get("SMS_SIGN_NAME", "共富超市")
-SMS_TEMPLATES = {"code": os.environ.get("SMS_TEMPLATE_CODE", "SMS_000000000")}
+# our template name → the provider's approved template (accounts.sms.TEXTS says what each one says)
+SMS_TEMPLATES = {
+    "code": os.environ.get("SMS_TEMPLATE_CODE", "SMS_000000000"),
+    "delivered": os.environ.get("SMS_TEMPLATE_DELIVERED", "SMS_000000001"),
+    "promoted": os.environ.get("SMS_TEMPLATE_PROMOTED", "SMS_000000002"),
+    "reminder": os.environ.get("SMS_TEMPLATE_REMINDER", "SMS_000000003"),
+}
 SMS_ALIYUN_ACCESS_KEY_ID = os.environ.get("SMS_ALIYUN_ACCESS_KEY_ID", "")
 SMS_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("SMS_ALIYUN_ACCESS_KEY_SECRET", "")
 SMS_ALIYUN_ENDPOINT = os.environ.get("SMS_ALIYUN_ENDPOINT", "dysmsapi.aliyuncs.com")
 SMS_ALIYUN_PROTOCOL = os.environ.get("SMS_ALIYUN_PROTOCOL", "https")
+# Web Push (notices/push.py): the VAPID key (base64url of the raw 32-byte P-256 private key, as
+# `vapid --gen` or notices' `make_vapid_key` command prints it). Outside production one is derived from
+# var/local-secrets.json; in production push is off until the key is set.
+WEBPUSH_VAPID_PRIVATE_KEY = os.environ.get("WEBPUSH_VAPID_PRIVATE_KEY") or (
+    "" if PRODUCTION else base64.urlsafe_b64encode(hashlib.sha256(local_secret("vapid").encode()).digest())
+    .decode().rstrip("="))
+WEBPUSH_CONTACT = os.environ.get("WEBPUSH_CONTACT", "mailto:it@gongfu.example.cn")
+WEBPUSH_TTL_S = int(os.environ.get("WEBPUSH_TTL_S", 24 * 3600))
+
 SMS_CODE_VALID_MINUTES = int(os.environ.get("SMS_CODE_VALID_MINUTES", 5))
 SMS_CODE_RESEND_S = int(os.environ.get("SMS_CODE_RESEND_S", 60))
 SMS_CODE_TRIES = int(os.environ.get("SMS_CODE_TRIES", 5))

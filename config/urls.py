@@ -24,6 +24,7 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("accounts.urls")),
+    path("me/push/", include("notices.urls")),
     path("me/", include("mine.urls")),
     # the installable app (mine/pwa.py)
     path("manifest.webmanifest", pwa.manifest, name="manifest"),

@@ -13,14 +13,14 @@ from datetime import timedelta
 from itertools import groupby
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
+
+from notices.notify import notify
 
 from .models import OrderDelivery, PickupPoint
 from .orders import OPEN_STATUSES
@@ -28,7 +28,6 @@ from .shipping.repository import PICKUP_PREFIX
 
 Line = get_model("order", "Line")
 Order = get_model("order", "Order")
-Dispatcher = get_class("communication.utils", "Dispatcher")
 
 
 
@@ -164,32 +163,24 @@ def mark_delivered(partners, deliver_on, point):
 
 
 def notify_buyers_of_delivery(line_ids):
-    """Tell each buyer that these lines of their order wait at the pickup point (site inbox + email)."""
+    """Tell each buyer that these lines of their order wait at the pickup point (in the site, email, push,
+    or SMS when no push reached them)."""
     lines = (Line.objects.filter(pk__in=line_ids).select_related("order", "order__user", "order__delivery",
                                                                  "order__delivery__pickup_point")
              .order_by("order_id", "pk"))
-    site = settings.SITE_URL.rstrip("/")
     told = 0
     for order, chunk in groupby(lines, key=lambda line: line.order):
         chunk = list(chunk)
         point = order.delivery.pickup_point
-        user = order.user
-        if user is None or point is None:
+        if order.user is None or point is None:
             continue
-        titles = "、".join(line.title for line in chunk)
-        url = reverse("customer:order", args=[order.number])
-        facts = {"number": order.number, "titles": titles, "point": point.name, "code": order.delivery.pickup_code,
-                 "hours": point.opening_hours or "-", "address": point.address}
-        subject = _("订单 %(number)s 已送达自提点") % facts
-        body = format_html(
-            _("你订单里的{titles}已送到{point}（{address}，{hours}），取货码 {code}。<a href=\"{url}\">查看订单</a>"),
-            url=url, **{k: v for k, v in facts.items() if k != "number"})
-        Dispatcher().notify_user(user, subject, body=body)
-        if user.email:
-            send_mail(subject, _("你订单里的%(titles)s已送到%(point)s（%(address)s，%(hours)s），取货时出示取货码 %(code)s。"
-                                 "查看订单：") % facts + site + url,
-                      settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=True)
-        told += 1
+        facts = {"number": order.number, "titles": "、".join(line.title for line in chunk), "point": point.name,
+                 "code": order.delivery.pickup_code, "hours": point.opening_hours or "-", "address": point.address}
+        told += notify("delivered", f"delivered:{order.number}:{chunk[0].pk}", [order.user],
+                       _("订单 %(number)s 已送达自提点") % facts,
+                       _("你订单里的%(titles)s已送到%(point)s（%(address)s，%(hours)s），取货时出示取货码 %(code)s。")
+                       % facts, url=reverse("customer:order", args=[order.number]), link=_("查看订单"),
+                       sms_params={"point": point.name[:20], "code": facts["code"], "hours": facts["hours"][:20]})
     return told
 
 

@@ -16,15 +16,14 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from oscar.core.loading import get_class, get_model
+from oscar.core.loading import get_model
+
+from notices.notify import notify
 
 from .models import Listing
 
 SILVER_CATEGORY_SLUG = "silver"  # 银发专柜
-
-Dispatcher = get_class("communication.utils", "Dispatcher")
 
 
 def needs_price_review(old, new):
@@ -114,7 +113,7 @@ def approve(listing, operator):
         listing.proposed_category = None
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()
-    tell_secretaries(listing, format_html(_("「{title}」审核通过，已在共富超市上架"), title=product.title))
+    tell_secretaries(listing, _("「%(title)s」审核通过，已在共富超市上架") % {"title": product.title})
     return True
 
 
@@ -128,16 +127,17 @@ def reject(listing, operator, reason):
         listing.proposed_category = None
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()
-    tell_secretaries(listing, format_html(_("「{title}」审核未通过：{reason}"), title=listing.product.title,
-                                          reason=reason))
+    tell_secretaries(listing, _("「%(title)s」审核未通过：%(reason)s") % {"title": listing.product.title,
+                                                                      "reason": reason})
     return True
 
 
 def tell_secretaries(listing, subject):
-    """An in-site notification (HTML, so every value in it is escaped) for the product's secretaries."""
+    """An in-site notification (and email) for the product's secretaries, once per decision."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(partners__stockrecords__product=listing.product,
                                             is_active=True).distinct()
     url = reverse("workspace:product-edit", args=[listing.product_id])
-    Dispatcher().notify_users(users, subject, body=format_html('<a href="{}">{}</a>', url, _("去村务工作台查看")))
+    notify("listing", f"listing:{listing.pk}:{listing.decided_at.timestamp():.0f}", users, subject, "", url=url,
+           link=_("去村务工作台查看"))

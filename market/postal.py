@@ -5,13 +5,15 @@ confirms 已签收 on their order page."""
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.urls import reverse
 from oscar.core.loading import get_model
+
+from notices.notify import notify
 
 from .delivery import village_lines
 
 Order = get_model("order", "Order")
 ShippingEventType = get_model("order", "ShippingEventType")
-Notification = get_model("communication", "Notification")
 
 POSTAL_STEPS = (settings.ORDER_STATUS_PLACED, settings.ORDER_STATUS_SHIPPED, settings.ORDER_STATUS_RECEIVED)
 
@@ -45,10 +47,11 @@ def ship(partners, number, tracking_number):
             line.set_status(settings.ORDER_STATUS_SHIPPED)
         if not order.lines.exclude(status=settings.ORDER_STATUS_SHIPPED).exists():
             order.set_status(settings.ORDER_STATUS_SHIPPED)
-        if order.user_id:
-            Notification.objects.create(
-                recipient=order.user, subject=_("订单 %(number)s 已发货，快递单号 %(tracking)s")
-                % {"number": order.number, "tracking": tracking_number})
+    if order.user_id:
+        facts = {"number": order.number, "tracking": tracking_number}
+        notify("shipped", f"shipped:{event.pk}", [order.user], _("订单 %(number)s 已发货") % facts,
+               _("快递单号 %(tracking)s。") % facts, url=reverse("customer:order", args=[order.number]),
+               link=_("查看订单"))
     return order
 
 

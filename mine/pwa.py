@@ -51,7 +51,7 @@ class ServiceWorkerView(TemplateView):
                    for name in settings.WORKBOX_MODULES}
         return {**super().get_context_data(**kwargs), "workbox_sw": json.dumps(static("vendor/workbox/workbox-sw.js")),
                 "modules": json.dumps(modules, indent=2), "personal_pages": json.dumps(PERSONAL_PAGES),
-                "static_prefix": json.dumps(settings.STATIC_URL)}
+                "static_prefix": json.dumps(settings.STATIC_URL), "icon": json.dumps(static("img/icon-192.png"))}
 
 
 class OfflineView(TemplateView):

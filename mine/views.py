@@ -14,6 +14,8 @@ from accounts.forms import CodeForm
 from accounts.mobile import masked
 from accounts.views import client_address
 from accounts.models import SmsCode, VerifiedMobile
+from notices import push
+from notices.models import PushSubscription
 
 from .services import orders_of, overview
 
@@ -59,6 +61,8 @@ class SettingsView(LoginRequiredMixin, TemplateView):
         pending = self.request.session.get("mobile_change") or {}
         return {**super().get_context_data(**kwargs), "active_tab": "settings",
                 "mobile": masked(mobile.number) if mobile else "", "pending": masked(pending.get("number", "")),
+                "push_key": push.application_server_key() if push.enabled() else "",
+                "push_devices": PushSubscription.objects.filter(user=self.request.user).count(),
                 "code_form": kwargs.get("code_form") or CodeForm(initial={"mobile": pending.get("number", "")})}
 
 

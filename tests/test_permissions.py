@@ -114,6 +114,8 @@ TABLE = [
     ("me/settings/mobile/", "post", "/me/settings/mobile/", signed_in(OK)),  # an empty form: its errors
     ("me/settings/password/", "get", "/me/settings/password/", signed_in(OK)),
     ("me/settings/password/", "post", "/me/settings/password/", signed_in(OK)),
+    ("me/push/", "get", "/me/push/", signed_in(NOT_ALLOWED, anonymous=DENIED)),
+    ("me/push/", "post", "/me/push/", signed_in("400", anonymous=DENIED)),  # no subscription in the body
     ("shop/accounts/orders/<str:order_number>/", "get", "/shop/accounts/orders/{order_number}/",
      signed_in(GONE, resident=OK)),
     ("shop/checkout/", "get", "/shop/checkout/", signed_in(DONE)),

@@ -14,6 +14,9 @@ from django.utils.module_loading import import_string
 # What each message says; providers send their approved template with the same parameters.
 TEXTS = {
     "code": "您的验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本短信。",
+    "delivered": "您的订单已送达{point}，取货码 {code}，营业时间 {hours}。",
+    "promoted": "候补成功：{title}，{when}，签到码 {code}。",
+    "reminder": "明天的活动：{title}，{when} 开始，签到码 {code}。",
 }
 
 

@@ -40,3 +40,23 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PERSONAL));
   }
 });
+
+// 手机通知 (Web Push): the site's notices (notices/notify.py) as the phone's own notifications.
+self.addEventListener("push", (event) => {
+  let notice = {};
+  try { notice = event.data ? event.data.json() : {}; } catch (e) { notice = {body: event.data.text()}; }
+  event.waitUntil(self.registration.showNotification(notice.title || "共富超市", {
+    body: notice.body || "", tag: notice.tag, data: {url: notice.url || "/me/"},
+    icon: {{ icon|safe }}, badge: {{ icon|safe }}, lang: "zh-CN",
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL(event.notification.data.url, self.location.origin);
+  if (url.origin !== self.location.origin) return;
+  event.waitUntil(self.clients.matchAll({type: "window", includeUncontrolled: true}).then((windows) => {
+    const open = windows.find((w) => w.url === url.href);
+    return open ? open.focus() : self.clients.openWindow(url.href);
+  }));
+});
