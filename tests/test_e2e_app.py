@@ -51,7 +51,7 @@ def test_sign_up_buy_and_show_the_pickup_code_without_a_network(stack):
         expect(page.locator(".mine-hello h1")).to_have_text("周桂兰")
 
         page.goto(site + "/shop/catalogue/sangzidian-01_1/")
-        page.locator("#add_to_basket_form [type='submit']").click()
+        page.locator("#add_to_basket_form .buy-bar__add").click()
         page.goto(site + "/shop/checkout/")
         page.wait_for_url("**/checkout/delivery/")
         page.locator(".delivery-form [type='submit']").click()

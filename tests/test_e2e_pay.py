@@ -19,7 +19,7 @@ def test_a_resident_pays_online_and_sees_the_order_turn_paid(stack, stripe_serve
         _ctx, shop = log_in(browser, site, "resident")
         shop.set_viewport_size({"width": 390, "height": 844})
         shop.goto(site + "/shop/catalogue/sangzidian-01_1/")
-        shop.locator("#add_to_basket_form [type='submit']").click()
+        shop.locator("#add_to_basket_form .buy-bar__add").click()
         shop.goto(site + "/shop/checkout/")
         shop.wait_for_url("**/checkout/delivery/")
         shop.locator('[name="name"]').fill("陈娜")

@@ -20,7 +20,7 @@ def test_a_pickup_order_in_chromium_from_basket_to_hand_over_by_typed_code(stack
         _ctx, shop = log_in(browser, site, "elder")
         shop.set_viewport_size({"width": 390, "height": 844})
         shop.goto(site + "/shop/catalogue/sangzidian-02_2/")
-        shop.locator("#add_to_basket_form [type='submit']").click()
+        shop.locator("#add_to_basket_form .buy-bar__add").click()
         shop.goto(site + "/shop/checkout/")
         shop.wait_for_url("**/checkout/delivery/")
         expect(shop.locator("input[name='method'][value^='pickup-']:checked")).to_have_count(1)  # her community's
@@ -116,7 +116,7 @@ def test_elder_mode_meets_the_miit_numbers_and_axe_finds_nothing_serious(stack):
         # the buying pages, with something in the basket
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(site + "/shop/catalogue/sangzidian-01_1/")
-        page.locator("#add_to_basket_form [type='submit']").click()
+        page.locator("#add_to_basket_form .buy-bar__add").click()
         page.goto(site + "/shop/basket/")
         measure("basket with a line")
         page.goto(site + "/shop/checkout/")
@@ -148,7 +148,7 @@ def test_elder_mode_meets_the_miit_numbers_and_axe_finds_nothing_serious(stack):
                 page.goto(site + path)
                 measure(path, elder=False)
         page.goto(site + "/shop/catalogue/sangzidian-01_1/")
-        page.locator("#add_to_basket_form [type='submit']").click()
+        page.locator("#add_to_basket_form .buy-bar__add").click()
         page.goto(site + "/shop/basket/")
         measure("basket with a line", elder=False)
         page.goto(site + "/shop/checkout/delivery/")

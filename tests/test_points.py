@@ -125,22 +125,24 @@ def test_points_pay_part_of_an_order_and_the_counter_collects_the_rest(client):
     client.force_login(user)
     cucumbers = Product.objects.get(title="大庙屯黄瓜 3斤")  # ordinary goods: points pay half at most
     html = to_preview(client, cucumbers, 2)
-    assert "你有 5000 积分，这张订单最多可用 1580 积分" in html
+    # one switch for all the points the order may take (1580 points: half of ¥31.60), and the amount left
+    assert "你有 5000 积分" in html and "用 1580 积分抵 ¥15.80" in html
+    assert 'role="switch" name="points"' in html and 'value="1580"' in html and "提交订单 ¥31.60" in html
 
     response = client.post("/shop/checkout/preview/", {"action": "place_order", "points": "1600"})
     assert "这张订单最多可用 1580 积分" in response.content.decode()
     assert points.balance(user) == 5000 and not Order.objects.filter(user=user).exists()
 
-    response = client.post("/shop/checkout/preview/", {"action": "place_order", "points": "1000"})
+    response = client.post("/shop/checkout/preview/", {"action": "place_order", "points": "1580"})  # switched on
     assert response["Location"] == "/shop/checkout/thank-you/"
     order = Order.objects.get(user=user)
     assert order.total_incl_tax == Decimal("31.60")
     sources = {source.source_type.code: source for source in order.sources.all()}
-    assert sources["points"].amount_allocated == sources["points"].amount_debited == Decimal("10.00")
-    assert sources["pay-at-pickup"].amount_allocated == Decimal("21.60")
-    assert points.balance(user) == 4000
+    assert sources["points"].amount_allocated == sources["points"].amount_debited == Decimal("15.80")
+    assert sources["pay-at-pickup"].amount_allocated == Decimal("15.80")
+    assert points.balance(user) == 3420
     page = client.get(f"/shop/accounts/orders/{order.number}/").content.decode()
-    assert "积分抵扣 1000 积分（¥10.00）" in page and "¥21.60" in page
+    assert "积分抵扣 1580 积分（¥15.80）" in page and "¥15.80" in page
 
     # the order is cancelled (not collected in time): its points come back, once
     assert cancel(order.pk)
@@ -156,7 +158,7 @@ def test_exchange_goods_can_be_had_for_points_alone(client):
     lettuce = Product.objects.get(title="新平生菜 2斤")  # on the 积分兑换 shelf, ¥8.80
     login_client(client, "resident")
     html = to_preview(client, lettuce, 1)
-    assert f"你有 {have} 积分，这张订单最多可用 880 积分" in html
+    assert f"你有 {have} 积分" in html and "用 880 积分抵 ¥8.80" in html
     response = client.post("/shop/checkout/preview/", {"action": "place_order", "points": "880"})
     assert response["Location"] == "/shop/checkout/thank-you/"
     order = Order.objects.filter(user=resident).latest("date_placed")

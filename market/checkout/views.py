@@ -197,6 +197,7 @@ class PaymentDetailsView(views.PaymentDetailsView):
             ctx["points_balance"] = ledger.balance(self.request.user)
             ctx["points_max"] = ctx["payment_form"].max_points
             ctx["points_per_yuan"] = settings.POINTS_PER_YUAN
+            ctx["points_max_value"] = ledger.value(ctx["points_max"])
         if ctx.get("order_total") is not None:  # what the button says is left to pay after the 积分 typed
             try:
                 points = min(max(int(ctx["payment_form"]["points"].value() or 0), 0), ctx.get("points_max", 0))
