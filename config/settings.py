@@ -93,7 +93,7 @@ INSTALLED_APPS = [
     "market.config.Shop",
     "oscar.apps.analytics.apps.AnalyticsConfig",
     "market.checkout.apps.CheckoutConfig",
-    "oscar.apps.address.apps.AddressConfig",
+    "market.address.apps.AddressConfig",
     "market.shipping.apps.ShippingConfig",
     "oscar.apps.catalogue.apps.CatalogueConfig",
     "oscar.apps.catalogue.reviews.apps.CatalogueReviewsConfig",

@@ -162,3 +162,35 @@ def test_only_a_signed_in_personal_page_is_marked_for_keeping_offline(client):
     assert elder.get("/me/")["X-Personal-Page"] == "1"
     assert elder.get("/events/mine/")["X-Personal-Page"] == "1"
     assert "X-Personal-Page" not in elder.get("/shop/")
+
+
+def test_addresses_are_added_and_edited_in_the_chinese_form_and_nobody_elses_are_reachable(shopper):
+    user, client, orders = shopper
+    form = client.get("/shop/accounts/addresses/add/").content.decode()
+    for label in ("收货人", "手机号", "省", "市", "区/县", "详细地址"):
+        assert f">{label}" in form
+    assert "postcode" not in form and "Country" not in form and "国家" not in form
+    # a wrong district for the city: refused with the reason, nothing typed is lost
+    address = {"first_name": "王小红", "phone_number": "+86 139-1234-0100", "state": "山东省", "line4": "济南市",
+               "line3": "朝阳区", "line1": "朝阳街 8 号 2 单元 301", "notes": "放门卫室"}
+    page = client.post("/shop/accounts/addresses/add/", address).content.decode()
+    assert "这个区县不在所选城市里" in page and "朝阳街 8 号 2 单元 301" in page
+    response = client.post("/shop/accounts/addresses/add/", {**address, "line3": "市中区"})
+    assert response.status_code == 302
+    saved = user.addresses.get()
+    assert (saved.state, saved.line4, saved.line3, saved.country_id) == ("山东省", "济南市", "市中区", "CN")
+    assert saved.phone_number.national_number == 13912340100
+    listing = client.get("/shop/accounts/addresses/").content.decode()
+    assert "山东省 济南市 市中区 朝阳街 8 号 2 单元 301" in listing and "新增收货地址" in listing
+
+    client.post(f"/shop/accounts/addresses/{saved.pk}/", {**address, "line3": "历下区", "line1": "泉城路 1 号"})
+    saved.refresh_from_db()
+    assert (saved.line3, saved.line1) == ("历下区", "泉城路 1 号")
+
+    stranger = Client()
+    stranger.force_login(User.objects.get(username="resident"))
+    assert stranger.get(f"/shop/accounts/addresses/{saved.pk}/").status_code == 404
+    assert stranger.post(f"/shop/accounts/addresses/{saved.pk}/delete/").status_code == 404
+    assert "确定删除这个地址吗" in client.get(f"/shop/accounts/addresses/{saved.pk}/delete/").content.decode()
+    client.post(f"/shop/accounts/addresses/{saved.pk}/delete/")
+    assert not user.addresses.exists()

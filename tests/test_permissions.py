@@ -170,10 +170,19 @@ TABLE = [
      signed_in(DENIED, secretary_a=NOT_ALLOWED, secretary_b=NOT_ALLOWED)),
     ("shop/orders/<str:number>/received/", "post", "/shop/orders/{order_number}/received/", signed_in(DONE)),
     ("shop/orders/<str:number>/received/", "get", "/shop/orders/{order_number}/received/", signed_in(NOT_ALLOWED)),
-    ("shop/accounts/addresses/<int:pk>/<slug:action>/", "get",
+    ("shop/accounts/addresses/default", "get",
      "/shop/accounts/addresses/{resident_address}/default_for_shipping/", signed_in(NOT_ALLOWED)),
-    ("shop/accounts/addresses/<int:pk>/<slug:action>/", "post",
+    ("shop/accounts/addresses/default", "post",
      "/shop/accounts/addresses/{resident_address}/default_for_shipping/", signed_in(GONE, resident=DONE)),
+    # the address book's Chinese add/edit form (market.address.forms): only the owner's addresses
+    ("shop/accounts/addresses/add/", "get", "/shop/accounts/addresses/add/", signed_in(OK)),
+    ("shop/accounts/addresses/add/", "post", "/shop/accounts/addresses/add/", signed_in(OK)),  # empty: its errors
+    ("shop/accounts/addresses/<int:pk>/", "get", "/shop/accounts/addresses/{resident_address}/",
+     signed_in(GONE, resident=OK)),
+    ("shop/accounts/addresses/<int:pk>/", "post", "/shop/accounts/addresses/{resident_address}/",
+     signed_in(GONE, resident=OK)),
+    ("shop/accounts/addresses/<int:pk>/delete/", "get", "/shop/accounts/addresses/{resident_address}/delete/",
+     signed_in(GONE, resident=OK)),
     ("village/review/", "get", "/village/review/", signed_in(DENIED, operator=OK)),
     ("village/review/<int:pk>/", "post", "/village/review/{listing}/", signed_in(DENIED, operator=DONE)),
     ("village/review/<int:pk>/", "get", "/village/review/{listing}/", signed_in(DENIED, operator=NOT_ALLOWED)),
@@ -254,6 +263,8 @@ TABLE = [
     # 结束直播: the host's (or an operator's); near the end, as it ends the demo's live session
     ("live/<int:pk>/end/", "get", "/live/{live}/end/", signed_in(NOT_ALLOWED)),
     ("live/<int:pk>/end/", "post", "/live/{live}/end/", signed_in(DENIED, host=DONE, operator=DONE)),
+    ("shop/accounts/addresses/<int:pk>/delete/", "post", "/shop/accounts/addresses/{resident_address}/delete/",
+     signed_in(GONE, resident=DONE)),  # near the end: it removes the address the rows above use
     ("accounts/logout/", "post", "/accounts/logout/", expect(DONE)),  # last: it signs the client out
 ]
 
