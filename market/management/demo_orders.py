@@ -59,6 +59,8 @@ def move_order(order, status, source, tomorrow, placed_by):
     from market.orders import cancel
 
     delivered = status in (AT_PICKUP, COLLECTED)
+    if delivered:  # placed the day before yesterday, brought to the point yesterday
+        type(order).objects.filter(pk=order.pk).update(date_placed=timezone.now() - timedelta(days=2))
     OrderDelivery.objects.filter(order=order).update(
         deliver_on=timezone.localdate() - timedelta(days=1) if delivered else tomorrow,
         placed_by=get_user_model().objects.filter(username=placed_by).first() if placed_by else None)
