@@ -84,3 +84,42 @@ def test_sign_up_buy_and_show_the_pickup_code_without_a_network(stack):
         expect(page.locator("h1")).to_have_text("现在没有网络")
         assert code not in page.content() and "周桂兰" not in page.content()
         browser.close()
+
+
+def test_the_buy_bar_and_the_basket_steppers_on_a_phone(stack):
+    """立即购买 in the bar fixed above the tabs goes straight to checkout; −/+ on the basket save at once."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from .e2e import log_in
+
+    site = stack["site"]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context, page = log_in(browser, site, "resident")
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(site + "/shop/catalogue/sangzidian-01_1/")
+        bar = page.locator(".buy-bar")
+        tabs = page.locator(".tab-bar").bounding_box()
+        box = bar.bounding_box()
+        # on screen without scrolling, just above the tabs, with the price and both buttons
+        assert abs(box["y"] + box["height"] - tabs["y"]) <= 1 and box["width"] == 390, (box, tabs)
+        expect(bar.locator(".buy-bar__price")).to_have_text("¥68.00")
+        bar.locator(".buy-bar__now").click()
+        page.wait_for_url("**/checkout/delivery/")
+
+        page.goto(site + "/shop/basket/")
+        line = page.locator(".basket-line").first
+        expect(line.locator("[data-step='-1']")).to_be_disabled()  # 1 left: 删除 removes it, not −
+        expect(line.locator("[data-stepper-update]")).to_be_hidden()
+        line.locator("[data-step='1']").click()
+        page.wait_for_load_state()
+        page.reload()
+        line = page.locator(".basket-line").first
+        expect(line.locator("input[data-stepper]")).to_have_value("2")
+        expect(line.locator(".basket-line__price .price_color")).to_have_text("¥136.00")
+        line.locator("[data-step='-1']").click()
+        page.wait_for_load_state()
+        page.reload()
+        expect(page.locator(".basket-line input[data-stepper]").first).to_have_value("1")
+        context.close()
+        browser.close()

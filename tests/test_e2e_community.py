@@ -76,10 +76,11 @@ def test_last_seat_waitlist_cancel_promote_and_check_in(stack):
         second.locator("form[action*='basket/add'] button").first.click()
         second.goto(site + "/shop/checkout/delivery/")
         second.locator(".delivery-form [type='submit']").click()  # her community's point, her name and number
-        expect(second.locator(".points-field")).to_contain_text("你有 230 积分，这张订单最多可用 230 积分")
+        expect(second.locator(".points-field")).to_contain_text("用 230 积分抵 ¥2.30")  # one switch
         second.locator("input[name=method][value=pay-at-pickup]").check()
         expect(second.locator("#place-order")).to_have_text("提交订单 ¥8.80")
-        second.fill("input[name=points]", "230")
+        second.locator(".points-switch").click()
+        expect(second.locator("input[name=points]")).to_be_checked()
         expect(second.locator("#place-order")).to_have_text("提交订单 ¥6.50")  # what is left after her 积分
         second.locator("#place-order").click()
         expect(second.locator("body")).to_contain_text("积分抵扣 230 积分（¥2.30）")
