@@ -21,6 +21,32 @@ from market.models import Community
 _scratch = tempfile.mkdtemp(prefix="gongfu-tests-")
 settings.MEDIA_ROOT = os.path.join(_scratch, "media")
 
+# pytest-xdist runs the suite in two processes (pytest.ini): each has its own test database (pytest-django
+# names them), and here its own Redis database and channel-layer prefix, so one worker's channel groups,
+# cache and sessions never meet the other's. The servers a worker starts inherit both (REDIS_URL,
+# CHANNEL_PREFIX).
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _worker and settings.REDIS_URL:
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(settings.REDIS_URL)
+    _own = urlunsplit(_parts._replace(path=f"/{1 + int(_worker.removeprefix('gw'))}"))
+    os.environ["REDIS_URL"] = settings.REDIS_URL = _own
+    for _cache in settings.CACHES.values():
+        if _cache.get("LOCATION") == _parts.geturl():
+            _cache["LOCATION"] = _own
+    # Redis pub/sub ignores database numbers: the channel layer's names get the worker's prefix as well
+    os.environ["CHANNEL_PREFIX"] = f"asgi-{_worker}"
+    settings.CHANNEL_LAYERS["default"]["CONFIG"].update(hosts=[_own], prefix=os.environ["CHANNEL_PREFIX"])
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """The browser tests share one stack (Uvicorn, nginx-rtmp, Chromium): they run on one worker."""
+    for item in items:
+        if "stack" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("stack"))
+
 DEMO_PASSWORD = "gongfu2026"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -114,3 +140,14 @@ def fake_stripe(stripe_server, settings):
     settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
     settings.STRIPE_API_BASE = stripe_server.url
     return stripe_server
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language (a test that served an English page leaves English active in
+    its thread, and with two workers any test may come after it)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

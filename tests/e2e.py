@@ -50,7 +50,8 @@ def e2e_database_url(work, suffix="e2e"):
     import psycopg
 
     base, _, name = url.rpartition("/")
-    e2e_name = f"{name or 'gongfu'}_{suffix}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # one database per test process
+    e2e_name = f"{name or 'gongfu'}_{suffix}" + (f"_{worker}" if worker else "")
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{e2e_name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{e2e_name}"')

@@ -140,7 +140,8 @@ def test_a_delivered_order_is_pushed_to_her_phone_once_even_when_the_task_runs_t
     assert queued_sms() == []  # the push reached her: no text message on top
 
 
-def test_when_the_phone_turned_notifications_off_she_gets_a_text_message_instead(buyer, push_service, capsys, sent):
+def test_when_the_phone_turned_notifications_off_she_gets_a_text_message_instead(buyer, push_service, capsys, sent,
+                                                                                 monkeypatch):
     user, client, order = buyer
     phone = Phone(push_service, "old-phone")
     subscribe(client, phone)
@@ -151,6 +152,8 @@ def test_when_the_phone_turned_notifications_off_she_gets_a_text_message_instead
     assert not PushSubscription.objects.filter(user=user).exists()  # the push service said 410: forgotten
     assert len(queued_sms()) == 1 and str(order.delivery.pickup_code) not in queued_sms()[0]  # sealed in the queue
     capsys.readouterr()
+    # the worker runs inside this test's transaction: it must not close the connection between tasks
+    monkeypatch.setattr("django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None)
     call_command("db_worker", "--backend", "background", "--batch", "--no-startup-delay", verbosity=0)
     printed = capsys.readouterr().out
     assert re.search(rf"to 13912340200: .*您的订单已送达朝阳街社区党群服务中心自提点，取货码 {order.delivery.pickup_code}",
