@@ -5,6 +5,7 @@ per pickup point and marks deliveries, and buyers are told.
 """
 
 import io
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -86,7 +87,9 @@ def test_secretary_adds_produce_operator_approves_and_it_appears_everywhere(clie
     assert max(Image.open(image.original.path).size) == 1600  # phone photos are resized
 
     operator = login_client(Client(), "admin")
-    assert "普罗旺斯西红柿 尝鲜装" in operator.get("/village/review/").content.decode()
+    review = operator.get("/village/review/").content.decode()
+    assert "普罗旺斯西红柿 尝鲜装" in review
+    assert re.search(r"分类：蔬菜 .*推荐进银发专柜", review)  # where it will be shelved, and for elders
     operator.post(f"/village/review/{product.listing.pk}/", {"decision": "approve"})
 
     product.refresh_from_db()
@@ -238,7 +241,7 @@ def test_trace_pages_are_public_without_personal_data_and_labels_encode_absolute
     assert page.status_code == 200
     assert "桑梓土蜂蜜 500g" in html and "桑梓店村" in html and "养蜂专业合作社" in html
     assert batch.harvest_date.strftime("%Y-%m-%d") in html and "绿色食品" in html
-    assert "第一书记" in html  # the secretary's public name, not an account
+    assert "第一书记：张立新" in html  # the secretary by name (a person, not a role), never an account
     for private in ("@gongfu.local", "+86", "buyer_", "李阿姨"):
         assert private not in html
     unknown = Client().get("/trace/NOSUCHCODE/")
@@ -247,6 +250,7 @@ def test_trace_pages_are_public_without_personal_data_and_labels_encode_absolute
     login_client(client, "secretary")
     labels = client.get(f"/village/batches/{batch.code}/labels/").content.decode()
     assert labels.count('class="trace-label"') >= 20
+    assert labels.count(f'<span class="trace-label__producer">{honey.origin.producer}</span>') >= 20  # uncut
     data_uri = labels.split('src="data:image/png;base64,', 1)[1].split('"', 1)[0]
     import base64
 
@@ -453,3 +457,13 @@ def test_photos_of_products_under_review_have_secret_names_no_metadata_and_are_s
     assert Client().get(url).status_code == 200  # public now
     # the demo's pending product cannot be found by its SKU any more
     assert not get_model("catalogue", "ProductImage").objects.filter(original__contains="review-pending").exists()
+
+
+@pytest.mark.django_db
+def test_a_new_product_starts_in_the_villages_usual_category_never_the_first_one(client):
+    login_client(client, "secretary_damiaotun")  # the tomato village: vegetables, not 蜂蜜
+    html = client.get("/village/products/new/").content.decode()
+    selected = re.findall(r'<option value="\d+"[^>]*selected[^>]*>([^<]+)</option>', html)
+    assert selected == ["蔬菜"], selected
+    page = client.post("/village/products/new/", {"title": "大庙屯西葫芦 3斤", "category": ""}).content.decode()
+    assert "请选择分类" in page

@@ -111,11 +111,15 @@ CATEGORY_COLOURS = {
     "粮油": ("#d9b98a", "#6b4a1c"),
 }
 
+# each village's first secretary, a person (the trace page prints the name, not the role)
+SECRETARY_NAMES = {"secretary": ("张", "立新"), "secretary_damiaotun": ("王", "志强"),
+                   "secretary_xinping": ("李", "红梅"), "secretary_xiaozhuang": ("赵", "文博")}
+
 USERS = [
     # username, name (last, first), superuser, staff
     ("admin", ("平台", "管理员"), True, True),
     ("host", ("朝阳街", "主理人"), False, False),
-    ("secretary", ("桑梓店村", "第一书记"), False, False),
+    ("secretary", ("张", "立新"), False, False),  # 桑梓店村's first secretary
     ("resident", ("陈", "娜"), False, False),
     ("elder", ("胡", "奶奶"), False, False),
     ("pickup", ("朝阳街自提点", "值班员"), False, False),

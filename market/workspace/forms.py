@@ -4,6 +4,7 @@ import re
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.html import linebreaks
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +37,8 @@ class ProductForm(forms.Form):
     village = forms.ModelChoiceField(label=_("帮扶村"), queryset=None, empty_label=None)
     title = forms.CharField(label=_("商品名称"), max_length=120,
                             help_text=_("写清楚品种和规格，例如：普罗旺斯西红柿 5斤装"))
-    category = forms.ModelChoiceField(label=_("分类"), queryset=None, empty_label=None)
+    category = forms.ModelChoiceField(label=_("分类"), queryset=None, empty_label=_("请选择分类"),
+                                      error_messages={"required": _("请选择分类")})
     for_elders = forms.BooleanField(label=_("推荐进银发专柜（适合长辈）"), required=False)
     description = forms.CharField(label=_("商品介绍"), widget=forms.Textarea(attrs={"rows": 5}),
                                   max_length=4000, help_text=_("口感、种植方式、适合谁，说给买的人听"))
@@ -55,6 +57,12 @@ class ProductForm(forms.Form):
         self.fields["village"].queryset = villages
         # the 银发专柜 is a recommendation (below) and 积分兑换 the operators' shelf: neither is a village's to choose
         self.fields["category"].queryset = Category.get_root_nodes().exclude(slug__in=listings.extra_shelves())
+        if product is None and not self.is_bound and len(villages) == 1:
+            # a new product starts in the village's usual category (vegetables for the tomato village), if any
+            usual = (self.fields["category"].queryset.filter(product__stockrecords__partner__village__in=villages)
+                     .annotate(products=Count("product", distinct=True)).order_by("-products", "pk").first())
+            if usual is not None:
+                self.initial.setdefault("category", usual.pk)
         images = list(product.images.all()) if product else []
         if images:
             self.fields["remove_photos"].choices = [(str(image.pk), image) for image in images]

@@ -33,7 +33,8 @@ from market.images import photo_name
 from market.views import SILVER_CATEGORY_SLUG
 
 from ..demo_data import (COMMUNITIES, DEMO_PASSWORD, DESCRIPTIONS, KEEPING, MOBILES, ORIGINS, PRICE_CHANGE,
-                         RESIDENTS, REVIEW_QUEUE, SECRETARIES_GROUP, SYNONYMS, USERS, VILLAGES)
+                         RESIDENTS, REVIEW_QUEUE, SECRETARIES_GROUP, SECRETARY_NAMES, SYNONYMS, USERS,
+                         VILLAGES)
 from ..demo_images import product_image
 from ..demo_orders import seed_orders
 
@@ -125,10 +126,7 @@ class Command(BaseCommand):
         secretaries.permissions.remove(dashboard_access)
         villages = {}
         for slug, name, location, story, username, _products in VILLAGES:
-            if username == "secretary":
-                secretary = self.user("secretary", "桑梓店村", "第一书记")
-            else:
-                secretary = self.user(username, name, "第一书记")
+            secretary = self.user(username, *SECRETARY_NAMES[username])
             secretaries.user_set.add(secretary)
             partner, _ = Partner.objects.get_or_create(code=slug, defaults={"name": name})
             partner.users.add(secretary)
