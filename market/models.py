@@ -196,6 +196,10 @@ class Batch(models.Model):
     harvest_date = models.DateField(_("采收或生产日期"))
     quantity = models.PositiveIntegerField(_("本批数量"), null=True, blank=True)
     created = models.DateTimeField(_("登记时间"), auto_now_add=True)
+    # how often buyers opened its trace page (the village's own staff not counted): a label copied onto
+    # other goods shows up as a code already looked up many times, long ago
+    scans = models.PositiveIntegerField(_("查询次数"), default=0, editable=False)
+    first_scanned_at = models.DateTimeField(_("首次查询时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("批次")

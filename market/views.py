@@ -88,6 +88,9 @@ class TraceView(TemplateView):
     template_name = "market/trace.html"
 
     def get(self, request, code):
+        from django.db.models import F
+        from django.db.models.functions import Coalesce, Now
+
         from .models import Batch
 
         batch = (Batch.objects.select_related("product", "product__origin")
@@ -96,9 +99,16 @@ class TraceView(TemplateView):
             return self.response_class(request, "market/trace_unknown.html", {"code": code[:32]}, status=404)
         record = batch.product.stockrecords.select_related("partner__village__page").first()
         village = getattr(record.partner, "village", None) if record else None
+        own_staff = request.user.is_authenticated and (
+            request.user.is_staff or (record is not None and record.partner.users.filter(pk=request.user.pk).exists()))
+        if not own_staff:
+            # one UPDATE, so scans at the same moment are all counted
+            Batch.objects.filter(pk=batch.pk).update(scans=F("scans") + 1,
+                                                     first_scanned_at=Coalesce("first_scanned_at", Now()))
+            batch.refresh_from_db(fields=["scans", "first_scanned_at"])
         return self.render_to_response({
             "batch": batch, "product": batch.product, "origin": getattr(batch.product, "origin", None),
-            "village": village,
+            "village": village, "own_staff": own_staff,
             # names in Chinese order (family name first); never an account's username or contact details
             "secretaries": [f"{u.last_name}{u.first_name}" for u in village.secretaries if u.last_name or u.first_name]
             if village else [],

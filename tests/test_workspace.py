@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from oscar.core.loading import get_model
@@ -467,3 +468,50 @@ def test_a_new_product_starts_in_the_villages_usual_category_never_the_first_one
     assert selected == ["蔬菜"], selected
     page = client.post("/village/products/new/", {"title": "大庙屯西葫芦 3斤", "category": ""}).content.decode()
     assert "请选择分类" in page
+
+
+@pytest.mark.django_db
+def test_trace_pages_count_buyers_scans_but_not_the_villages_own(client):
+    batch = Product.objects.get(title="桑梓土蜂蜜 500g").batches.first()
+    for n in (1, 2, 3):
+        html = Client().get(f"/trace/{batch.code}/").content.decode()
+        assert f"第 {n} 次查询" in html
+    batch.refresh_from_db()
+    assert batch.scans == 3 and f"首次查询于 {timezone.localtime(batch.first_scanned_at):%Y-%m-%d %H:%M}" in html
+    first = batch.first_scanned_at
+    login_client(client, "secretary")  # 桑梓店村's own secretary printing labels: not a buyer
+    html = client.get(f"/trace/{batch.code}/").content.decode()
+    assert "本村工作人员查看，不计次数 · 买家已查询 3 次" in html
+    batch.refresh_from_db()
+    assert (batch.scans, batch.first_scanned_at) == (3, first)
+    login_client(Client(), "secretary_damiaotun").get(f"/trace/{batch.code}/")  # another village's: a buyer
+    batch.refresh_from_db()
+    assert batch.scans == 4
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql",
+                    reason="requests at the same moment need PostgreSQL (SQLite serialises writers)")
+@pytest.mark.django_db(transaction=True)
+def test_scans_at_the_same_moment_are_all_counted():
+    import threading
+
+    call_command("seed_demo", verbosity=0)
+    batch = Product.objects.get(title="桑梓土蜂蜜 500g").batches.first()
+    barrier = threading.Barrier(10)
+
+    def scan():
+        from django.db import connection as own
+
+        try:
+            barrier.wait()
+            assert Client().get(f"/trace/{batch.code}/").status_code == 200
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=scan) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    batch.refresh_from_db()
+    assert batch.scans == 10
