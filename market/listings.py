@@ -127,17 +127,17 @@ def reject(listing, operator, reason):
         listing.proposed_category = None
         listing.decided_at, listing.decided_by = timezone.now(), operator
         listing.save()
-    tell_secretaries(listing, _("「%(title)s」审核未通过：%(reason)s") % {"title": listing.product.title,
-                                                                      "reason": reason})
+    tell_secretaries(listing, _("「%(title)s」审核未通过") % {"title": listing.product.title},
+                     _("原因：%(reason)s") % {"reason": reason})
     return True
 
 
-def tell_secretaries(listing, subject):
+def tell_secretaries(listing, subject, text=""):
     """An in-site notification (and email) for the product's secretaries, once per decision."""
     from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(partners__stockrecords__product=listing.product,
                                             is_active=True).distinct()
     url = reverse("workspace:product-edit", args=[listing.product_id])
-    notify("listing", f"listing:{listing.pk}:{listing.decided_at.timestamp():.0f}", users, subject, "", url=url,
+    notify("listing", f"listing:{listing.pk}:{listing.decided_at.timestamp():.0f}", users, subject, text, url=url,
            link=_("去村务工作台查看"))

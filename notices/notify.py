@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
 from django.utils.html import escape, format_html
+from django.utils.text import Truncator
 from oscar.core.loading import get_model
 
 from . import push
@@ -55,12 +56,23 @@ def notify(kind, key, users, subject, text, url="", link="", sms_params=None):
         with transaction.atomic():
             Notice.objects.create(key=key, kind=kind, recipients=len(users))
             Notification.objects.bulk_create(
-                [Notification(recipient=user, subject=escape(subject), body=body) for user in users], batch_size=500)
+                [Notification(recipient=user, subject=stored_subject(subject), body=body) for user in users],
+                batch_size=500)
     except IntegrityError:
         return 0  # already sent by an earlier run of the same task
     # what leaves the site goes after the claim is committed: call notify outside any transaction of yours
     _send_out(spec, key, users, subject, text, url, sms_params or {})
     return len(users)
+
+
+def stored_subject(subject, limit=255):
+    """The subject as Oscar keeps it (HTML, escaped), cut to fit its 255 characters (a product's title may be
+    long, and PostgreSQL refuses what does not fit)."""
+    stored, length = escape(subject), len(subject)
+    while len(stored) > limit:
+        length -= max(1, len(stored) - limit)
+        stored = escape(Truncator(subject).chars(length))
+    return stored
 
 
 def _send_out(spec, key, users, subject, text, url, sms_params):

@@ -258,3 +258,11 @@ def test_the_same_notice_sent_by_two_workers_at_once_arrives_once():
         thread.join()
     assert sorted(results) == [0] * 7 + [1]
     assert Notification.objects.filter(recipient=user).count() == 1 and Notice.objects.count() == 1
+
+
+def test_a_long_subject_is_cut_to_what_the_inbox_keeps(buyer):
+    user, client, order = buyer
+    title = "大庙屯村普罗旺斯西红柿 & 樱桃番茄 <礼盒装>" * 12  # a long product title with characters to escape
+    assert notify("listing", "listing:long", [user], f"「{title}」审核未通过", "原因：照片看不清") == 1
+    stored = Notification.objects.get(recipient=user, subject__startswith="「大庙屯村").subject
+    assert len(stored) <= 255 and "&lt;礼盒装&gt;" in stored and "<礼盒装>" not in stored

@@ -2,4 +2,4 @@ import oscar.apps.address.apps as apps
 
 
 class AddressConfig(apps.AddressConfig):
-    name = 'market.address'
+    name = "market.address"

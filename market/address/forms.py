@@ -44,7 +44,7 @@ class ChineseAddressMixin:
                 regions.children(city_code) if city_code else [], "district")
 
     @property
-    def regions(self):
+    def has_regions(self):
         """Whether the province/city/district list is there (the template loads its script then)."""
         from market import regions
 
